@@ -123,7 +123,8 @@ func TestRSITQuirks(t *testing.T) {
 	assert.Equal(t, "New Attack Signature", label("intrusion-attempts", "exploit"))
 	assert.Equal(t, "Uncategorised", label("other", "other"))
 	assert.Equal(t, "Leak of Confidential Information", label("information-content-security", "data-leak"))
-	assert.Equal(t, "Information disclosure", label("vulnerable", "information-disclosure"))
+	// humanv1.md says "Information disclosure"; machinev1 (followed here) capitalises.
+	assert.Equal(t, "Information Disclosure", label("vulnerable", "information-disclosure"))
 }
 
 func TestRSITIsFresh(t *testing.T) {

@@ -190,7 +190,7 @@ func syntaxError(kind Kind, err error) error {
 	if errors.As(err, &ute) && ute.Field != "" {
 		return &FieldError{Path: ute.Field, Value: ute.Value, Rule: RuleEnum, Reason: "want JSON " + ute.Type.String(), Err: ErrSyntax}
 	}
-	return fmt.Errorf("%w: %s: %v", ErrSyntax, kind, err)
+	return fmt.Errorf("%w: %s: %w", ErrSyntax, kind, err)
 }
 
 func peekVersion(data []byte) (int, error) {
@@ -198,7 +198,7 @@ func peekVersion(data []byte) (int, error) {
 		SchemaVersion json.RawMessage `json:"schema_version"`
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return 0, fmt.Errorf("%w: %v", ErrSyntax, err)
+		return 0, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	if head.SchemaVersion == nil {
 		return SchemaVersion, nil
@@ -213,7 +213,7 @@ func peekVersion(data []byte) (int, error) {
 func upgrade(data []byte, kind Kind, from int, ups map[int]upgrader) ([]byte, error) {
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+		return nil, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	for v := from; v < SchemaVersion; v++ {
 		up, ok := ups[v]

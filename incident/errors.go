@@ -77,7 +77,7 @@ func (e *FieldError) Error() string {
 // Unwrap returns the sentinel class and ErrInvalid, so both
 // errors.Is(err, ErrOrder) and errors.Is(err, ErrInvalid) hold.
 func (e *FieldError) Unwrap() []error {
-	if e.Err == nil || e.Err == ErrInvalid {
+	if e.Err == nil || errors.Is(e.Err, ErrInvalid) {
 		return []error{ErrInvalid}
 	}
 	return []error{e.Err, ErrInvalid}

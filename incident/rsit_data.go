@@ -5,9 +5,12 @@ package incident
 // together. TestRSITMatchesMachineTag fails if they drift apart.
 //
 // RSIT quirks kept as published: machine name "scanner" has label "Scanning",
-// "ids-alert" has "Exploitation of Known Vulnerabilities", "other/other" has
-// "Uncategorised", and "information-disclosure" is labelled
-// "Information disclosure" (lower-case d, unlike the other labels).
+// "ids-alert" has "Exploitation of Known Vulnerabilities", "brute-force" has
+// "Login Attempts", "exploit" has "New Attack Signature", "data-leak" has
+// "Leak of Confidential Information" and "other/other" has "Uncategorised".
+// The machine file wins over the generated human-readable one
+// (working_copy/humanv1.md), which labels "information-disclosure"
+// "Information disclosure" where machinev1 has "Information Disclosure".
 
 // rsitVersion is the "version" field of RSIT machinev1: release 1.3 is 1003
 // (RSIT CHANGELOG: "versioning mechanism ... integer").

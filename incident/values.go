@@ -1,5 +1,7 @@
 package incident
 
+import "strconv"
+
 // Enumerations. Each is a string type so records read from storage keep a
 // value this version does not know (lenient reading) while Validate and the
 // strict decoder reject it (ErrUnknownValue). The strings are the JSON form.
@@ -149,7 +151,7 @@ func (p Phase) Ordinal() int {
 // Clause is the ISO/IEC 27035-1:2023 clause describing the phase.
 func (p Phase) Clause() string {
 	if n := p.Ordinal(); n > 0 {
-		return "ISO/IEC 27035-1:2023 5." + string(rune('1'+n))
+		return "ISO/IEC 27035-1:2023 5." + strconv.Itoa(n+1)
 	}
 	return ""
 }

@@ -1,0 +1,61 @@
+// Package iso27035 is the map of an SDK for information security incident
+// management as ISO/IEC 27035 (parts 1 to 4) describes it. It holds no code:
+// it tells which package implements which part of the standard.
+//
+// # The standard's process and where it lives
+//
+// ISO/IEC 27035-1:2023 (principles and process) names five phases; ISO/IEC
+// 27035-3:2020 (ICT incident response operations) names the operational
+// steps inside them; ISO/IEC 27035-2:2023 covers the first and last phase
+// in depth; ISO/IEC 27035-4:2024 covers incidents handled by several
+// organisations together.
+//
+//	phase / part                          clause                 package        status
+//	------------------------------------  ---------------------  -------------  ---------------
+//	records: event, incident,             27035-1 3 (27002:2022  incident       implemented
+//	  vulnerability, outcome, timeline,     3.1.14, 3.1.15,
+//	  facts, impact, evidence, tasks        3.1.38); 27037; 5.28
+//	1 Plan and prepare                    27035-1 5.2; 27035-2   prepare        not yet (issue 10)
+//	                                        4-11
+//	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      not yet (issue 4)
+//	                                        7-8
+//	3 Assess and decide                   27035-1 5.4; 27035-3 9 triage,        not yet (issues 4, 6, 7)
+//	                                                               lifecycle
+//	4 Respond                             27035-1 5.5; 27035-3   lifecycle      not yet (issue 4)
+//	                                        10-12
+//	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        not yet (issue 11)
+//	                                        12
+//	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage         not yet (issue 7)
+//	                                        SEC, HIPAA, CIRCIA
+//	Performance measurement               27035-2 11.3.2         metrics        not yet (issue 8)
+//	Coordination across organisations     27035-4                coordination   not yet (issue 12)
+//	Storage and notification contracts    -                      store, notify  not yet (issue 3)
+//	Outbox delivery                       -                      relay          not yet (issue 4)
+//
+// The phases, the operational states, outcomes, priorities, TLP markings and
+// the obligations owed on an incident are values of package incident, so
+// every other package and every store names them the same way.
+//
+// # What is not covered yet
+//
+// Only the domain model (package incident) is implemented. The lifecycle
+// engine, storage contracts, triage, regulatory clocks, metrics, lessons
+// learned, preparation and coordination packages exist with a package
+// comment that says they are not implemented; their issues are listed
+// above. The ISO texts themselves were not available to the authors:
+// machine names are the SDK's own, the clause numbers of the three middle
+// phases of 27035-1:2023 follow the 2016 edition and are unconfirmed, and
+// the example severity classes of 27035-2 are unconfirmed and shipped only
+// as a replaceable scale.
+//
+// # Layout
+//
+// Imports go down floors only: incident (floor 0) imports nothing of the
+// SDK; store and notify (floor 1) are contracts; the process packages
+// (floor 2) take contracts as parameters; store/memory, store/storetest,
+// notify/webhook and notify/notifytest (floor 3) are reference
+// implementations and conformance suites using the standard library only;
+// drivers live in the nested module github.com/iso27035/iso27035/adapters
+// so this module's dependency list stays short. ARCHITECTURE.md explains
+// the floors.
+package iso27035
