@@ -77,8 +77,11 @@ func (e *FieldError) Error() string {
 // Unwrap returns the sentinel class and ErrInvalid, so both
 // errors.Is(err, ErrOrder) and errors.Is(err, ErrInvalid) hold.
 func (e *FieldError) Unwrap() []error {
-	if e.Err == nil || errors.Is(e.Err, ErrInvalid) {
+	if e.Err == nil {
 		return []error{ErrInvalid}
+	}
+	if errors.Is(e.Err, ErrInvalid) {
+		return []error{e.Err}
 	}
 	return []error{e.Err, ErrInvalid}
 }
