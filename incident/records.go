@@ -182,3 +182,82 @@ func (f *Factory) NewVulnerability(ctx context.Context, org, title string, repor
 	v.Timeline.Reported = At(h.CreatedAt)
 	return v, nil
 }
+
+// Record is what *Event, *Incident and *Vulnerability have in common, so
+// stores, the lifecycle engine and metrics handle the three kinds with one
+// set of methods. Only this package's three types implement it.
+type Record interface {
+	// Kind says which of the three the record is.
+	Kind() Kind
+	// Head returns the record's identity, for the store to read and set
+	// (Version, UpdatedAt).
+	Head() *Header
+	// Handle returns where the record stands: phase, state, outcome,
+	// classification, people, marking.
+	Handle() *Handling
+	// Times returns the record's timeline.
+	Times() *Timeline
+	// Validate checks the record with the default vocabulary.
+	Validate() error
+	// ValidateWith checks the record with the host's vocabulary.
+	ValidateWith(*Vocabulary) error
+	json.Marshaler
+	json.Unmarshaler
+	record()
+}
+
+// Kind implements Record.
+func (*Event) Kind() Kind { return KindEvent }
+
+// Head implements Record.
+func (ev *Event) Head() *Header { return &ev.Header }
+
+// Handle implements Record.
+func (ev *Event) Handle() *Handling { return &ev.Handling }
+
+// Times implements Record.
+func (ev *Event) Times() *Timeline { return &ev.Timeline }
+
+func (*Event) record() {}
+
+// Kind implements Record.
+func (*Incident) Kind() Kind { return KindIncident }
+
+// Head implements Record.
+func (inc *Incident) Head() *Header { return &inc.Header }
+
+// Handle implements Record.
+func (inc *Incident) Handle() *Handling { return &inc.Handling }
+
+// Times implements Record.
+func (inc *Incident) Times() *Timeline { return &inc.Timeline }
+
+func (*Incident) record() {}
+
+// Kind implements Record.
+func (*Vulnerability) Kind() Kind { return KindVulnerability }
+
+// Head implements Record.
+func (vu *Vulnerability) Head() *Header { return &vu.Header }
+
+// Handle implements Record.
+func (vu *Vulnerability) Handle() *Handling { return &vu.Handling }
+
+// Times implements Record.
+func (vu *Vulnerability) Times() *Timeline { return &vu.Timeline }
+
+func (*Vulnerability) record() {}
+
+// NewRecord returns an empty record of kind k, for decoders and stores
+// that learn the kind before the content; nil for an unknown kind.
+func NewRecord(k Kind) Record {
+	switch k {
+	case KindEvent:
+		return new(Event)
+	case KindIncident:
+		return new(Incident)
+	case KindVulnerability:
+		return new(Vulnerability)
+	}
+	return nil
+}

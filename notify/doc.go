@@ -1,11 +1,11 @@
-// Package notify is NOT IMPLEMENTED YET. It holds no code; its API arrives
-// with GitHub issue #3.
+// Package notify defines what a notifier is: something that delivers one
+// notification from the outbox (a webhook, a message bus, a pager, a host's
+// own code) and says whether a failure is worth retrying. Package relay
+// calls notifiers; hosts implement them or use notify/webhook and the NATS
+// adapter, and prove them with notify/notifytest.
 //
-// It will own the notification contracts: what a notifier receives
-// (events from the outbox, delivered by package relay) and what it must
-// report back, so that hosts can plug in e-mail, chat, paging or
-// ticketing systems.
-//
-// It serves the reporting and communication duties of ISO/IEC 27035-1
-// (detect and report; respond) and ISO/IEC 27035-2.
+// Delivery is at least once: a notification may arrive twice (after a
+// timeout whose request did get through, or from a second relay after a
+// lease expired), so every notification carries an IdempotencyKey and the
+// record's Seq, and receivers drop what they have seen.
 package notify

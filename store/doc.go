@@ -1,14 +1,42 @@
-// Package store is NOT IMPLEMENTED YET. It holds no code; its API arrives
-// with GitHub issue #3.
+// Package store defines the storage contracts a host implements so the SDK
+// keeps incidents, their audit trails, the outbox and timers in the host's
+// own database, the way database/sql/driver defines what a database driver
+// provides. Users of the SDK rarely call it directly: the lifecycle engine
+// and the relay do.
 //
-// It will own the storage contracts that hosts implement to keep
-// incidents, their histories and the outbox in their own database, in
-// the way database/sql/driver defines what a database driver provides.
-// The SDK ships an in-memory implementation (package store/memory) and a
-// conformance suite (package store/storetest); SQL drivers live in the
-// nested adapters module.
+// # The contract
 //
-// It serves the documentation and record-keeping requirements of
-// ISO/IEC 27035-1 and ISO/IEC 27035-2 (records of events, incidents and
-// the actions taken on them).
+// A Store is five small interfaces:
+//
+//   - Records: Commit (the one atomic write), Get, List, Count.
+//   - AuditLog: the audit records of one record, in order.
+//   - Outbox: lease-based claims of notifications to deliver, ack, nack,
+//     dead letters, requeue and statistics.
+//   - Timers: what is due now.
+//   - Documents: versioned documents of later packages (reviews, plans,
+//     playbooks, coordinated cases) in named collections.
+//
+// Every method takes a context.Context first and the tenant (organisation)
+// second, explicitly: nothing is ever read from the context, and no call
+// reads or changes another tenant's data.
+//
+// # One atomic write
+//
+// Every change goes through Commit with a Write: the records created or
+// updated, their audit records, outbox entries and timer changes. Either all
+// of it is stored or none of it. A stale update (the record's Version is not
+// the stored one) fails with ErrConflict and changes nothing; creating an ID
+// that exists fails with ErrExists, so a retried create is safe to repeat.
+//
+// # Errors
+//
+// Implementations return (or wrap) the sentinels of this package for the
+// cases the method docs name, so callers use errors.Is whatever the backend:
+// ErrNotFound, ErrExists, ErrConflict, ErrInvalid, ErrLeaseLost.
+//
+// # Conformance
+//
+// Package store/storetest runs the contract against an implementation:
+// storetest.Run(t, newStore). Package store/memory is the reference
+// implementation and the embedded default.
 package store
