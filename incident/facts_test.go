@@ -177,7 +177,10 @@ func TestFactsClone(t *testing.T) {
 		{"personal data categories history", func(t *testing.T, c *incident.Facts) { c.PersonalDataCategories.History[0].Value[0] = "X" }},
 		{"special categories value", func(t *testing.T, c *incident.Facts) { c.SpecialCategories.Value[1] = "X" }},
 		{"special categories history", func(t *testing.T, c *incident.Facts) { c.SpecialCategories.History[0].Value[0] = "X" }},
-		{"residents by state value", func(t *testing.T, c *incident.Facts) { c.ResidentsByState.Value["CA"] = 1; c.ResidentsByState.Value["TX"] = 9 }},
+		{"residents by state value", func(t *testing.T, c *incident.Facts) {
+			c.ResidentsByState.Value["CA"] = 1
+			c.ResidentsByState.Value["TX"] = 9
+		}},
 		{"residents by state history", func(t *testing.T, c *incident.Facts) { c.ResidentsByState.History[0].Value["CA"] = 1 }},
 		{"member states value", func(t *testing.T, c *incident.Facts) { c.MemberStates.Value[0] = "XX" }},
 		{"member states history", func(t *testing.T, c *incident.Facts) { c.MemberStates.History[0].Value[0] = "XX" }},
@@ -188,7 +191,10 @@ func TestFactsClone(t *testing.T) {
 			require.NoError(t, c.DataSubjects.Set(5000, dmFactTimes[2], "c"))
 		}},
 		{"economic impact history", func(t *testing.T, c *incident.Facts) { c.EconomicImpact.History[0].Value.Minor = 1 }},
-		{"bool fact", func(t *testing.T, c *incident.Facts) { c.PersonalData.History[0].Value = true; c.PersonalData.Value = false }},
+		{"bool fact", func(t *testing.T, c *incident.Facts) {
+			c.PersonalData.History[0].Value = true
+			c.PersonalData.Value = false
+		}},
 	}
 	for _, m := range mutations {
 		t.Run("mutating the clone leaves the original/"+m.name, func(t *testing.T) {

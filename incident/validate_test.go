@@ -456,7 +456,6 @@ func validateRuleCases() []ruleCase {
 		})),
 		good(incident.RuleTimelineOrder, "month_occurred_same_month_as_detected_is_valid", onIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(20, 0, 0), incident.PrecisionMonth, true)
-			inc.Timeline.Compromised = incident.Timestamp{}
 		})),
 		good(incident.RuleTimelineOrder, "year_occurred_same_year_as_detected_is_valid", onIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(20, 0, 0), incident.PrecisionYear, false)
@@ -673,12 +672,10 @@ func validateRuleCases() []ruleCase {
 			inc.Facts.DataSubjects.History[0].KnownAt = inc.Facts.DataSubjects.KnownAt
 		})),
 		good(incident.RuleFactOrder, "fact_set_forward_is_valid", onIncident(func(inc *incident.Incident) {
-			if err := inc.Facts.RansomPaid.Set(false, marchAt(2, 12, 0), "u-bob"); err != nil {
-				panic(err)
-			}
-			if err := inc.Facts.RansomPaid.Set(true, marchAt(3, 12, 0), "u-carol"); err != nil {
-				panic(err)
-			}
+			// Fact.Set refuses to go back in time, so its result always validates.
+			_ = inc.Facts.RansomPaid.Set(false, marchAt(2, 12, 0), "u-bob")
+			_ = inc.Facts.RansomPaid.Set(true, marchAt(3, 12, 0), "u-carol")
+			_ = inc.Facts.RansomPaid.Set(false, marchAt(2, 0, 0), "u-mallory") // refused: ErrOrder
 		})),
 
 		// money.format
@@ -840,7 +837,6 @@ func TestRulesHaveSubtests(t *testing.T) {
 	for _, r := range incident.Rules() {
 		assert.NotEmpty(t, r.Rule)
 		assert.NotNil(t, r.Sentinel, "rule %s has no sentinel", r.Rule)
-		assert.True(t, errors.Is(r.Sentinel, r.Sentinel))
 		assert.NotEmpty(t, r.Description, "rule %s is undocumented", r.Rule)
 		documented[r.Rule] = true
 	}
@@ -940,12 +936,11 @@ func TestValidateValidRecords(t *testing.T) {
 
 func TestValidateAllProblemsAtOnce(t *testing.T) {
 	inc := validIncident(t)
-	inc.Org = ""                                                // org: required
-	inc.Version = -2                                            // version: header.version
-	inc.Severity = "urgent"                                     // severity: severity.scale
-	inc.Labels[1] = "two words"                                 // labels[1]: label.format
-	inc.Evidence[0].SHA256 = strings.ToUpper(valDigest)         // evidence[0].sha256: evidence.sha256
-	inc.Timeline.Detected = incident.At(inc.Timeline.Detected.At) // unchanged: still valid
+	inc.Org = ""                                        // org: required
+	inc.Version = -2                                    // version: header.version
+	inc.Severity = "urgent"                             // severity: severity.scale
+	inc.Labels[1] = "two words"                         // labels[1]: label.format
+	inc.Evidence[0].SHA256 = strings.ToUpper(valDigest) // evidence[0].sha256: evidence.sha256
 
 	err := inc.Validate()
 	require.Error(t, err)
@@ -1107,8 +1102,12 @@ func noPanicMutations() []mutation {
 			inc.Resolution = &incident.Resolution{Kind: randEnum(r, incident.ResolutionKinds()), SetAt: randTime(r),
 				SetBy: incident.ActorID(randString(r)), DuplicateOf: pick(r, []uuid.UUID{uuid.Nil, inc.ID, valOtherID})}
 		},
-		func(r *rand.Rand, inc *incident.Incident) { inc.EventIDs = pick(r, [][]uuid.UUID{nil, {}, {uuid.Nil}, {valEventID, valEventID}}) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Tasks, inc.Notes, inc.Evidence, inc.Roles = nil, nil, nil, nil },
+		func(r *rand.Rand, inc *incident.Incident) {
+			inc.EventIDs = pick(r, [][]uuid.UUID{nil, {}, {uuid.Nil}, {valEventID, valEventID}})
+		},
+		func(r *rand.Rand, inc *incident.Incident) {
+			inc.Tasks, inc.Notes, inc.Evidence, inc.Roles = nil, nil, nil, nil
+		},
 		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Tasks, inc.Notes, inc.Evidence, inc.Roles = []incident.Task{}, []incident.Note{}, []incident.Evidence{}, []incident.RoleAssignment{}
 		},
@@ -1127,7 +1126,9 @@ func noPanicMutations() []mutation {
 		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Notes = append(inc.Notes, incident.Note{ID: randString(r), At: randTime(r), Text: randString(r), Erased: r.IntN(2) == 0})
 		},
-		func(r *rand.Rand, inc *incident.Incident) { inc.Labels = append(inc.Labels, randString(r), randString(r)) },
+		func(r *rand.Rand, inc *incident.Incident) {
+			inc.Labels = append(inc.Labels, randString(r), randString(r))
+		},
 		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Links = append(inc.Links, incident.Link{System: randString(r), Key: randString(r), URL: randString(r)})
 		},
@@ -1177,7 +1178,9 @@ func noPanicMutations() []mutation {
 				LegalHold: pick(r, []*incident.LegalHold{nil, {}, {Since: randTime(r)}}),
 				Erasures:  []incident.Erasure{{At: randTime(r), Reason: randString(r)}}}
 		},
-		func(r *rand.Rand, inc *incident.Incident) { inc.Header, inc.Handling = incident.Header{}, incident.Handling{} },
+		func(r *rand.Rand, inc *incident.Incident) {
+			inc.Header, inc.Handling = incident.Header{}, incident.Handling{}
+		},
 		func(r *rand.Rand, inc *incident.Incident) { *inc = incident.Incident{} },
 	}
 }
@@ -1412,7 +1415,7 @@ func BenchmarkValidateIncident(b *testing.B) {
 
 func BenchmarkValidateIncidentInvalid(b *testing.B) {
 	inc := benchIncident(b)
-	inc.Timeline.Detected = incident.At(marchAt(1, 0, 0))       // before compromised
+	inc.Timeline.Detected = incident.At(marchAt(1, 0, 0))        // before compromised
 	inc.Evidence[1].Custody[1].From = "u-mallory"                // breaks the chain
 	inc.Obligations[2].LegalEnd = inc.Obligations[2].Due.Add(-1) // before due
 	var ve *incident.ValidationError

@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"time"
+)
+
+// Collection is a typed view of one document collection, for the packages
+// above this one: lessons keeps its reviews in a Collection[lessons.Review],
+// prepare its plans in a Collection[prepare.Plan]. The store sees only
+// Documents; the view encodes T as JSON and derives the indexed fields.
+type Collection[T any] struct {
+	// Name is the collection's name, e.g. "lessons.review".
+	Name string
+	// Index returns the fields of v that List may filter on; nil means
+	// none.
+	Index func(v *T) map[string]string
+}
+
+// Versioned is a collection member with the version it was read at.
+type Versioned[T any] struct {
+	ID      string
+	Version int64
+	Value   T
+}
+
+// Put adds v to w as a document to create (version 0) or update (the
+// version it was read at). Commit stores it with the rest of w atomically.
+func (c Collection[T]) Put(w *Write, id string, version int64, v *T, now time.Time) error {
+	if w == nil || v == nil || id == "" || c.Name == "" {
+		return fmt.Errorf("%w: collection %q put needs a write, an ID and a value", ErrInvalid, c.Name)
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%w: encoding %s %s: %w", ErrInvalid, c.Name, id, err)
+	}
+	var index map[string]string
+	if c.Index != nil {
+		index = c.Index(v)
+	}
+	w.Documents = append(w.Documents, Document{Collection: c.Name, ID: id, Version: version, Index: index, Body: body, UpdatedAt: now.UTC()})
+	return nil
+}
+
+// Get reads one member. ErrNotFound when absent.
+func (c Collection[T]) Get(ctx context.Context, s Documents, tenant, id string) (Versioned[T], error) {
+	d, err := s.GetDocument(ctx, tenant, c.Name, id)
+	if err != nil {
+		return Versioned[T]{}, err
+	}
+	return c.decode(d)
+}
+
+// List yields the members whose indexed fields hold every pair of match.
+func (c Collection[T]) List(ctx context.Context, s Documents, tenant string, match map[string]string) iter.Seq2[Versioned[T], error] {
+	return func(yield func(Versioned[T], error) bool) {
+		for d, err := range s.ListDocuments(ctx, tenant, c.Name, match) {
+			if err != nil {
+				yield(Versioned[T]{}, err)
+				return
+			}
+			v, err := c.decode(d)
+			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (c Collection[T]) decode(d Document) (Versioned[T], error) {
+	out := Versioned[T]{ID: d.ID, Version: d.Version}
+	if err := json.Unmarshal(d.Body, &out.Value); err != nil {
+		return Versioned[T]{}, fmt.Errorf("store: decoding %s %s: %w", c.Name, d.ID, err)
+	}
+	return out, nil
+}
