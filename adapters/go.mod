@@ -4,4 +4,9 @@ go 1.26.0
 
 require github.com/iso27035/iso27035 v0.0.0
 
+require (
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	golang.org/x/text v0.14.0 // indirect
+)
+
 replace github.com/iso27035/iso27035 => ../

@@ -2,6 +2,7 @@ package incident
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -45,8 +46,7 @@ func (h *Handling) Held() bool { return h.DataProtection.LegalHold != nil }
 // DataProtection.Erasures.
 func (h *Handling) ErasePersonalData(at time.Time, by ActorID, reason string, ids ...ActorID) (Erasure, error) {
 	if h.Held() {
-		return Erasure{}, &FieldError{Path: "data_protection.legal_hold", Rule: RuleRequired,
-			Reason: "erasure blocked by legal hold: " + h.DataProtection.LegalHold.Reason, Err: ErrLegalHold}
+		return Erasure{}, fmt.Errorf("%w: erasure blocked: %s", ErrLegalHold, h.DataProtection.LegalHold.Reason)
 	}
 	if by == "" || strings.TrimSpace(reason) == "" {
 		return Erasure{}, &FieldError{Path: "data_protection.erasures", Rule: RuleRequired, Reason: "an erasure needs who and why", Err: ErrRequired}
@@ -55,7 +55,7 @@ func (h *Handling) ErasePersonalData(at time.Time, by ActorID, reason string, id
 	e := Erasure{At: at.UTC(), By: by, Reason: reason}
 	for i := range h.Contacts {
 		c := &h.Contacts[i]
-		if !selected(c.ID) {
+		if c.Erased || !selected(c.ID) {
 			continue
 		}
 		*c = Contact{ID: c.ID, Kind: c.Kind, Erased: true}

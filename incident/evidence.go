@@ -61,13 +61,13 @@ func (e *Evidence) Transfer(at time.Time, to ActorID, purpose, location string) 
 	if n := len(e.Custody); n > 0 {
 		last = e.Custody[n-1].At
 	}
-	if at.Before(last) {
-		return &FieldError{Path: fmt.Sprintf("custody[%d].at", len(e.Custody)), Value: at, Rule: RuleCustodyOrder,
-			Reason: "custody transfer before the previous custody event", Err: ErrOrder}
-	}
 	if to == "" {
 		return &FieldError{Path: fmt.Sprintf("custody[%d].to", len(e.Custody)), Rule: RuleRequired,
 			Reason: "receiver is required", Err: ErrRequired}
+	}
+	if at.Before(last) {
+		return &FieldError{Path: fmt.Sprintf("custody[%d].at", len(e.Custody)), Value: at, Rule: RuleCustodyOrder,
+			Reason: "custody transfer before the previous custody event", Err: ErrOrder}
 	}
 	e.Custody = append(e.Custody, CustodyTransfer{At: at, From: e.Custodian(), To: to, Purpose: purpose, Location: location})
 	if location != "" {

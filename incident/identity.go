@@ -135,6 +135,9 @@ func (r Ref) Parse() (kind Kind, year int, n uint64, err error) {
 			return "", 0, 0, bad("year is not four digits")
 		}
 	}
+	if s[4] == '0' {
+		return "", 0, 0, bad("year before 1000")
+	}
 	year, _ = strconv.Atoi(s[4:8])
 	digits := s[9:]
 	if len(digits) < 6 || len(digits) > 20 {

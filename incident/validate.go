@@ -2,6 +2,7 @@ package incident
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -343,7 +344,7 @@ func (v *validator) contacts(cs []Contact) {
 		v.text(idx("contacts", i, "email"), c.Email, MaxShortTextBytes)
 		v.text(idx("contacts", i, "phone"), c.Phone, MaxShortTextBytes)
 		v.text(idx("contacts", i, "organisation"), c.Organisation, MaxShortTextBytes)
-		if c.Erased && (c.Name != "" || c.Email != "" || c.Phone != "") {
+		if c.Erased && (c.Name != "" || c.Email != "" || c.Phone != "" || c.Organisation != "") {
 			v.add(idx("contacts", i, ""), string(c.ID), RuleErasedContact, "erased contact still has personal data", ErrInconsistent)
 		}
 		for j := range i {
@@ -548,7 +549,8 @@ func (v *validator) facts(f *Facts) {
 			v.add("facts.member_states.value", st, RuleCountryCode, "want two upper-case letters", ErrFormat)
 		}
 	}
-	for st, n := range f.ResidentsByState.Value {
+	for _, st := range slices.Sorted(maps.Keys(f.ResidentsByState.Value)) {
+		n := f.ResidentsByState.Value[st]
 		if !validCountry(st) {
 			v.add("facts.residents_by_state.value", st, RuleCountryCode, "want two upper-case letters", ErrFormat)
 		}

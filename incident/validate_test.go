@@ -41,8 +41,8 @@ func marchAt(day, hour, minute int) time.Time {
 	return time.Date(2026, time.March, day, hour, minute, 0, 0, time.UTC)
 }
 
-// cet is a zone with a non-zero offset, for the time.utc rule.
-var cet = time.FixedZone("CET", 3600)
+// valCET is a zone with a non-zero offset, for the time.utc rule.
+var valCET = time.FixedZone("CET", 3600)
 
 // validIncident returns a fully populated incident that passes Validate:
 // every list a rule looks at has at least one element, so each case of
@@ -205,30 +205,30 @@ type ruleCase struct {
 	build func(t testing.TB) validatable
 }
 
-func onIncident(f func(*incident.Incident)) func(testing.TB) validatable {
+func withIncident(f func(*incident.Incident)) func(testing.TB) validatable {
 	return func(t testing.TB) validatable { inc := validIncident(t); f(inc); return inc }
 }
 
-func onEvent(f func(*incident.Event)) func(testing.TB) validatable {
+func withEvent(f func(*incident.Event)) func(testing.TB) validatable {
 	return func(t testing.TB) validatable { ev := validEvent(t); f(ev); return ev }
 }
 
-func onVulnerability(f func(*incident.Vulnerability)) func(testing.TB) validatable {
+func withVulnerability(f func(*incident.Vulnerability)) func(testing.TB) validatable {
 	return func(t testing.TB) validatable { vu := validVulnerability(t); f(vu); return vu }
 }
 
-// bad is a failing case; good a negative (valid) one.
-func bad(rule incident.Rule, name, path string, build func(testing.TB) validatable) ruleCase {
+// failCase is a failing case; validCase a negative (valid) one.
+func failCase(rule incident.Rule, name, path string, build func(testing.TB) validatable) ruleCase {
 	return ruleCase{rule: rule, name: name, path: path, build: build}
 }
 
-func good(rule incident.Rule, name string, build func(testing.TB) validatable) ruleCase {
+func validCase(rule incident.Rule, name string, build func(testing.TB) validatable) ruleCase {
 	return ruleCase{rule: rule, name: name, valid: true, build: build}
 }
 
-// knownBug is a failing case that does not fail yet because of a defect
+// bugCase is a failing case that does not fail yet because of a defect
 // in the code under test; it is skipped with the description.
-func knownBug(rule incident.Rule, name, path, bug string, build func(testing.TB) validatable) ruleCase {
+func bugCase(rule incident.Rule, name, path, bug string, build func(testing.TB) validatable) ruleCase {
 	return ruleCase{rule: rule, name: name, path: path, bug: bug, build: build}
 }
 
@@ -238,8 +238,8 @@ func timelineOrderCases() []ruleCase {
 	var cs []ruleCase
 	for _, p := range incident.TimelineOrder() {
 		earlier, later := p[0], p[1]
-		cs = append(cs, bad(incident.RuleTimelineOrder, string(later)+"_before_"+string(earlier), "timeline."+string(later),
-			onIncident(func(inc *incident.Incident) {
+		cs = append(cs, failCase(incident.RuleTimelineOrder, string(later)+"_before_"+string(earlier), "timeline."+string(later),
+			withIncident(func(inc *incident.Incident) {
 				inc.Timeline = incident.Timeline{}
 				inc.Timeline.Set(earlier, incident.At(marchAt(2, 12, 0)))
 				inc.Timeline.Set(later, incident.At(marchAt(2, 11, 0)))
@@ -254,181 +254,181 @@ func validateRuleCases() []ruleCase {
 	long := func(n int) string { return strings.Repeat("x", n) }
 	cs := []ruleCase{
 		// required
-		bad(incident.RuleRequired, "id", "id", onIncident(func(inc *incident.Incident) { inc.ID = uuid.Nil })),
-		bad(incident.RuleRequired, "ref", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "" })),
-		bad(incident.RuleRequired, "org", "org", onIncident(func(inc *incident.Incident) { inc.Org = "" })),
-		bad(incident.RuleRequired, "created_at", "created_at", onIncident(func(inc *incident.Incident) { inc.CreatedAt = time.Time{} })),
-		bad(incident.RuleRequired, "updated_at", "updated_at", onIncident(func(inc *incident.Incident) { inc.UpdatedAt = time.Time{} })),
-		bad(incident.RuleRequired, "title", "title", onIncident(func(inc *incident.Incident) { inc.Title = "" })),
-		bad(incident.RuleRequired, "title_blank", "title", onIncident(func(inc *incident.Incident) { inc.Title = " \t\n" })),
-		bad(incident.RuleRequired, "phase", "phase", onIncident(func(inc *incident.Incident) { inc.Phase = "" })),
-		bad(incident.RuleRequired, "state", "state", onIncident(func(inc *incident.Incident) { inc.State = "" })),
-		bad(incident.RuleRequired, "event_ids", "event_ids", onIncident(func(inc *incident.Incident) { inc.EventIDs = nil })),
-		bad(incident.RuleRequired, "event_ids_empty", "event_ids", onIncident(func(inc *incident.Incident) { inc.EventIDs = []uuid.UUID{} })),
-		bad(incident.RuleRequired, "event_ids_nil_uuid", "event_ids[0]", onIncident(func(inc *incident.Incident) { inc.EventIDs = []uuid.UUID{uuid.Nil} })),
-		bad(incident.RuleRequired, "tasks_title", "tasks[0].title", onIncident(func(inc *incident.Incident) { inc.Tasks[0].Title = "" })),
-		bad(incident.RuleRequired, "tasks_id", "tasks[1].id", onIncident(func(inc *incident.Incident) { inc.Tasks[1].ID = "" })),
-		bad(incident.RuleRequired, "tasks_status", "tasks[0].status", onIncident(func(inc *incident.Incident) { inc.Tasks[0].Status = "" })),
-		bad(incident.RuleRequired, "notes_author", "notes[0].author", onIncident(func(inc *incident.Incident) { inc.Notes[0].Author = "" })),
-		bad(incident.RuleRequired, "notes_at", "notes[0].at", onIncident(func(inc *incident.Incident) { inc.Notes[0].At = time.Time{} })),
-		bad(incident.RuleRequired, "notes_text", "notes[0].text", onIncident(func(inc *incident.Incident) { inc.Notes[0].Text = "" })),
-		bad(incident.RuleRequired, "evidence_sha256", "evidence[0].sha256", onIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = "" })),
-		bad(incident.RuleRequired, "evidence_collected_by", "evidence[0].collected_by", onIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedBy = "" })),
-		bad(incident.RuleRequired, "evidence_collected_at", "evidence[0].collected_at", onIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedAt = time.Time{} })),
-		bad(incident.RuleRequired, "evidence_location", "evidence[0].location", onIncident(func(inc *incident.Incident) { inc.Evidence[0].Location = "" })),
-		bad(incident.RuleRequired, "custody_to", "evidence[0].custody[1].to", onIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[1].To = "" })),
-		bad(incident.RuleRequired, "custody_at", "evidence[0].custody[0].at", onIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].At = time.Time{} })),
-		bad(incident.RuleRequired, "roles_actor", "roles[0].actor", onIncident(func(inc *incident.Incident) { inc.Roles[0].Actor = "" })),
-		bad(incident.RuleRequired, "roles_from", "roles[0].from", onIncident(func(inc *incident.Incident) { inc.Roles[0].From = time.Time{} })),
-		bad(incident.RuleRequired, "resolution_set_by", "resolution.set_by", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleRequired, "id", "id", withIncident(func(inc *incident.Incident) { inc.ID = uuid.Nil })),
+		failCase(incident.RuleRequired, "ref", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "" })),
+		failCase(incident.RuleRequired, "org", "org", withIncident(func(inc *incident.Incident) { inc.Org = "" })),
+		failCase(incident.RuleRequired, "created_at", "created_at", withIncident(func(inc *incident.Incident) { inc.CreatedAt = time.Time{} })),
+		failCase(incident.RuleRequired, "updated_at", "updated_at", withIncident(func(inc *incident.Incident) { inc.UpdatedAt = time.Time{} })),
+		failCase(incident.RuleRequired, "title", "title", withIncident(func(inc *incident.Incident) { inc.Title = "" })),
+		failCase(incident.RuleRequired, "title_blank", "title", withIncident(func(inc *incident.Incident) { inc.Title = " \t\n" })),
+		failCase(incident.RuleRequired, "phase", "phase", withIncident(func(inc *incident.Incident) { inc.Phase = "" })),
+		failCase(incident.RuleRequired, "state", "state", withIncident(func(inc *incident.Incident) { inc.State = "" })),
+		failCase(incident.RuleRequired, "event_ids", "event_ids", withIncident(func(inc *incident.Incident) { inc.EventIDs = nil })),
+		failCase(incident.RuleRequired, "event_ids_empty", "event_ids", withIncident(func(inc *incident.Incident) { inc.EventIDs = []uuid.UUID{} })),
+		failCase(incident.RuleRequired, "event_ids_nil_uuid", "event_ids[0]", withIncident(func(inc *incident.Incident) { inc.EventIDs = []uuid.UUID{uuid.Nil} })),
+		failCase(incident.RuleRequired, "tasks_title", "tasks[0].title", withIncident(func(inc *incident.Incident) { inc.Tasks[0].Title = "" })),
+		failCase(incident.RuleRequired, "tasks_id", "tasks[1].id", withIncident(func(inc *incident.Incident) { inc.Tasks[1].ID = "" })),
+		failCase(incident.RuleRequired, "tasks_status", "tasks[0].status", withIncident(func(inc *incident.Incident) { inc.Tasks[0].Status = "" })),
+		failCase(incident.RuleRequired, "notes_author", "notes[0].author", withIncident(func(inc *incident.Incident) { inc.Notes[0].Author = "" })),
+		failCase(incident.RuleRequired, "notes_at", "notes[0].at", withIncident(func(inc *incident.Incident) { inc.Notes[0].At = time.Time{} })),
+		failCase(incident.RuleRequired, "notes_text", "notes[0].text", withIncident(func(inc *incident.Incident) { inc.Notes[0].Text = "" })),
+		failCase(incident.RuleRequired, "evidence_sha256", "evidence[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = "" })),
+		failCase(incident.RuleRequired, "evidence_collected_by", "evidence[0].collected_by", withIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedBy = "" })),
+		failCase(incident.RuleRequired, "evidence_collected_at", "evidence[0].collected_at", withIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedAt = time.Time{} })),
+		failCase(incident.RuleRequired, "evidence_location", "evidence[0].location", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Location = "" })),
+		failCase(incident.RuleRequired, "custody_to", "evidence[0].custody[1].to", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[1].To = "" })),
+		failCase(incident.RuleRequired, "custody_at", "evidence[0].custody[0].at", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].At = time.Time{} })),
+		failCase(incident.RuleRequired, "roles_actor", "roles[0].actor", withIncident(func(inc *incident.Incident) { inc.Roles[0].Actor = "" })),
+		failCase(incident.RuleRequired, "roles_from", "roles[0].from", withIncident(func(inc *incident.Incident) { inc.Roles[0].From = time.Time{} })),
+		failCase(incident.RuleRequired, "resolution_set_by", "resolution.set_by", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleRequired, "resolution_set_at", "resolution.set_at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleRequired, "resolution_set_at", "resolution.set_at", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetBy: "u-carol"}
 		})),
-		bad(incident.RuleRequired, "obligations_due", "obligations[0].due", onIncident(func(inc *incident.Incident) { inc.Obligations[0].Due = time.Time{} })),
-		bad(incident.RuleRequired, "obligations_article", "obligations[0].article", onIncident(func(inc *incident.Incident) { inc.Obligations[0].Article = "" })),
-		bad(incident.RuleRequired, "obligations_waived_by", "obligations[0].waived_by", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleRequired, "obligations_due", "obligations[0].due", withIncident(func(inc *incident.Incident) { inc.Obligations[0].Due = time.Time{} })),
+		failCase(incident.RuleRequired, "obligations_article", "obligations[0].article", withIncident(func(inc *incident.Incident) { inc.Obligations[0].Article = "" })),
+		failCase(incident.RuleRequired, "obligations_waived_by", "obligations[0].waived_by", withIncident(func(inc *incident.Incident) {
 			inc.Obligations[0].Waived = "unlikely to result in a risk"
 		})),
-		bad(incident.RuleRequired, "reviews_completed_at", "reviews[0].completed_at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleRequired, "reviews_completed_at", "reviews[0].completed_at", withIncident(func(inc *incident.Incident) {
 			inc.Reviews = []incident.ReviewRef{{ID: "r1", By: "u-carol"}}
 		})),
-		bad(incident.RuleRequired, "legal_hold_reason", "data_protection.legal_hold.reason", onIncident(func(inc *incident.Incident) { inc.DataProtection.LegalHold.Reason = " " })),
-		bad(incident.RuleRequired, "erasures_by", "data_protection.erasures[0].by", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleRequired, "legal_hold_reason", "data_protection.legal_hold.reason", withIncident(func(inc *incident.Incident) { inc.DataProtection.LegalHold.Reason = " " })),
+		failCase(incident.RuleRequired, "erasures_by", "data_protection.erasures[0].by", withIncident(func(inc *incident.Incident) {
 			inc.DataProtection.Erasures = []incident.Erasure{{At: marchAt(4, 9, 0), Reason: "data subject request"}}
 		})),
-		bad(incident.RuleRequired, "category_class", "category.class", onIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Type: "phishing"} })),
-		bad(incident.RuleRequired, "links_key", "links[0].key", onIncident(func(inc *incident.Incident) { inc.Links[0].Key = "" })),
-		bad(incident.RuleRequired, "nil_incident", "", func(testing.TB) validatable { return (*incident.Incident)(nil) }),
-		bad(incident.RuleRequired, "nil_event", "", func(testing.TB) validatable { return (*incident.Event)(nil) }),
-		bad(incident.RuleRequired, "nil_vulnerability", "", func(testing.TB) validatable { return (*incident.Vulnerability)(nil) }),
-		bad(incident.RuleRequired, "event_org", "org", onEvent(func(ev *incident.Event) { ev.Org = "" })),
-		bad(incident.RuleRequired, "vulnerability_incident_ids_nil_uuid", "incident_ids[0]", onVulnerability(func(vu *incident.Vulnerability) {
+		failCase(incident.RuleRequired, "category_class", "category.class", withIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Type: "phishing"} })),
+		failCase(incident.RuleRequired, "links_key", "links[0].key", withIncident(func(inc *incident.Incident) { inc.Links[0].Key = "" })),
+		failCase(incident.RuleRequired, "nil_incident", "", func(testing.TB) validatable { return (*incident.Incident)(nil) }),
+		failCase(incident.RuleRequired, "nil_event", "", func(testing.TB) validatable { return (*incident.Event)(nil) }),
+		failCase(incident.RuleRequired, "nil_vulnerability", "", func(testing.TB) validatable { return (*incident.Vulnerability)(nil) }),
+		failCase(incident.RuleRequired, "event_org", "org", withEvent(func(ev *incident.Event) { ev.Org = "" })),
+		failCase(incident.RuleRequired, "vulnerability_incident_ids_nil_uuid", "incident_ids[0]", withVulnerability(func(vu *incident.Vulnerability) {
 			vu.IncidentIDs = []uuid.UUID{uuid.Nil}
 		})),
-		good(incident.RuleRequired, "erased_note_without_text_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleRequired, "erased_note_without_text_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Notes[0].Text, inc.Notes[0].Erased = "", true
 		})),
 
 		// enum
-		bad(incident.RuleEnum, "phase", "phase", onIncident(func(inc *incident.Incident) { inc.Phase = "contain" })),
-		bad(incident.RuleEnum, "state", "state", onIncident(func(inc *incident.Incident) { inc.State = "open" })),
-		bad(incident.RuleEnum, "outcome", "outcome", onIncident(func(inc *incident.Incident) { inc.Outcome = "true_positive" })),
-		bad(incident.RuleEnum, "priority", "priority", onIncident(func(inc *incident.Incident) { inc.Priority = "P0" })),
-		bad(incident.RuleEnum, "tlp_white", "tlp", onIncident(func(inc *incident.Incident) { inc.TLP = "white" })),
-		bad(incident.RuleEnum, "tlp_written_form", "tlp", onIncident(func(inc *incident.Incident) { inc.TLP = "TLP:RED" })),
-		bad(incident.RuleEnum, "roles_role", "roles[0].role", onIncident(func(inc *incident.Incident) { inc.Roles[0].Role = "ciso" })),
-		bad(incident.RuleEnum, "tasks_status", "tasks[0].status", onIncident(func(inc *incident.Incident) { inc.Tasks[0].Status = "blocked" })),
-		bad(incident.RuleEnum, "tasks_phase", "tasks[0].phase", onIncident(func(inc *incident.Incident) { inc.Tasks[0].Phase = "contain" })),
-		bad(incident.RuleEnum, "timestamp_precision", "timeline.occurred.precision", onIncident(func(inc *incident.Incident) { inc.Timeline.Occurred.Precision = "week" })),
-		bad(incident.RuleEnum, "reopened_precision", "timeline.reopened[0].precision", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleEnum, "phase", "phase", withIncident(func(inc *incident.Incident) { inc.Phase = "contain" })),
+		failCase(incident.RuleEnum, "state", "state", withIncident(func(inc *incident.Incident) { inc.State = "open" })),
+		failCase(incident.RuleEnum, "outcome", "outcome", withIncident(func(inc *incident.Incident) { inc.Outcome = "true_positive" })),
+		failCase(incident.RuleEnum, "priority", "priority", withIncident(func(inc *incident.Incident) { inc.Priority = "P0" })),
+		failCase(incident.RuleEnum, "tlp_white", "tlp", withIncident(func(inc *incident.Incident) { inc.TLP = "white" })),
+		failCase(incident.RuleEnum, "tlp_written_form", "tlp", withIncident(func(inc *incident.Incident) { inc.TLP = "TLP:RED" })),
+		failCase(incident.RuleEnum, "roles_role", "roles[0].role", withIncident(func(inc *incident.Incident) { inc.Roles[0].Role = "ciso" })),
+		failCase(incident.RuleEnum, "tasks_status", "tasks[0].status", withIncident(func(inc *incident.Incident) { inc.Tasks[0].Status = "blocked" })),
+		failCase(incident.RuleEnum, "tasks_phase", "tasks[0].phase", withIncident(func(inc *incident.Incident) { inc.Tasks[0].Phase = "contain" })),
+		failCase(incident.RuleEnum, "timestamp_precision", "timeline.occurred.precision", withIncident(func(inc *incident.Incident) { inc.Timeline.Occurred.Precision = "week" })),
+		failCase(incident.RuleEnum, "reopened_precision", "timeline.reopened[0].precision", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reopened = []incident.Timestamp{{At: marchAt(5, 0, 0), Precision: "hour"}}
 		})),
-		bad(incident.RuleEnum, "impact_confidentiality", "impact.confidentiality", onIncident(func(inc *incident.Incident) { inc.Impact.Confidentiality = "severe" })),
-		bad(incident.RuleEnum, "impact_functional", "impact.functional", onIncident(func(inc *incident.Incident) { inc.Impact.Functional = "HIGH" })),
-		bad(incident.RuleEnum, "impact_information", "impact.information[0]", onIncident(func(inc *incident.Incident) { inc.Impact.Information[0] = "pii" })),
-		bad(incident.RuleEnum, "impact_recoverability", "impact.recoverability", onIncident(func(inc *incident.Incident) { inc.Impact.Recoverability = "unknown" })),
-		bad(incident.RuleEnum, "impact_asset_criticality", "impact.assets[0].criticality", onIncident(func(inc *incident.Incident) { inc.Impact.Assets[0].Criticality = "vital" })),
-		bad(incident.RuleEnum, "contacts_kind", "contacts[0].kind", onIncident(func(inc *incident.Incident) { inc.Contacts[0].Kind = "robot" })),
-		bad(incident.RuleEnum, "resolution_kind", "resolution.kind", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleEnum, "impact_confidentiality", "impact.confidentiality", withIncident(func(inc *incident.Incident) { inc.Impact.Confidentiality = "severe" })),
+		failCase(incident.RuleEnum, "impact_functional", "impact.functional", withIncident(func(inc *incident.Incident) { inc.Impact.Functional = "HIGH" })),
+		failCase(incident.RuleEnum, "impact_information", "impact.information[0]", withIncident(func(inc *incident.Incident) { inc.Impact.Information[0] = "pii" })),
+		failCase(incident.RuleEnum, "impact_recoverability", "impact.recoverability", withIncident(func(inc *incident.Incident) { inc.Impact.Recoverability = "unknown" })),
+		failCase(incident.RuleEnum, "impact_asset_criticality", "impact.assets[0].criticality", withIncident(func(inc *incident.Incident) { inc.Impact.Assets[0].Criticality = "vital" })),
+		failCase(incident.RuleEnum, "contacts_kind", "contacts[0].kind", withIncident(func(inc *incident.Incident) { inc.Contacts[0].Kind = "robot" })),
+		failCase(incident.RuleEnum, "resolution_kind", "resolution.kind", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: "fixed", SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleEnum, "vulnerability_asset_criticality", "assets[0].criticality", onVulnerability(func(vu *incident.Vulnerability) { vu.Assets[0].Criticality = "vital" })),
+		failCase(incident.RuleEnum, "vulnerability_asset_criticality", "assets[0].criticality", withVulnerability(func(vu *incident.Vulnerability) { vu.Assets[0].Criticality = "vital" })),
 
 		// text.length
-		bad(incident.RuleTextLength, "title", "title", onIncident(func(inc *incident.Incident) { inc.Title = long(incident.MaxTitleBytes + 1) })),
-		bad(incident.RuleTextLength, "org", "org", onIncident(func(inc *incident.Incident) { inc.Org = long(incident.MaxShortTextBytes + 1) })),
-		bad(incident.RuleTextLength, "description", "description", onIncident(func(inc *incident.Incident) { inc.Description = long(incident.MaxLongTextBytes + 1) })),
-		bad(incident.RuleTextLength, "notes_text", "notes[0].text", onIncident(func(inc *incident.Incident) { inc.Notes[0].Text = long(incident.MaxLongTextBytes + 1) })),
-		bad(incident.RuleTextLength, "tasks_title", "tasks[1].title", onIncident(func(inc *incident.Incident) { inc.Tasks[1].Title = long(incident.MaxTitleBytes + 1) })),
-		bad(incident.RuleTextLength, "contacts_email", "contacts[0].email", onIncident(func(inc *incident.Incident) { inc.Contacts[0].Email = long(incident.MaxShortTextBytes + 1) })),
-		bad(incident.RuleTextLength, "event_source", "source", onEvent(func(ev *incident.Event) { ev.Source = long(incident.MaxShortTextBytes + 1) })),
-		bad(incident.RuleTextLength, "cvss_vector", "cvss.vector", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Vector = long(incident.MaxShortTextBytes + 1) })),
-		good(incident.RuleTextLength, "title_at_limit_is_valid", onIncident(func(inc *incident.Incident) { inc.Title = long(incident.MaxTitleBytes) })),
+		failCase(incident.RuleTextLength, "title", "title", withIncident(func(inc *incident.Incident) { inc.Title = long(incident.MaxTitleBytes + 1) })),
+		failCase(incident.RuleTextLength, "org", "org", withIncident(func(inc *incident.Incident) { inc.Org = long(incident.MaxShortTextBytes + 1) })),
+		failCase(incident.RuleTextLength, "description", "description", withIncident(func(inc *incident.Incident) { inc.Description = long(incident.MaxLongTextBytes + 1) })),
+		failCase(incident.RuleTextLength, "notes_text", "notes[0].text", withIncident(func(inc *incident.Incident) { inc.Notes[0].Text = long(incident.MaxLongTextBytes + 1) })),
+		failCase(incident.RuleTextLength, "tasks_title", "tasks[1].title", withIncident(func(inc *incident.Incident) { inc.Tasks[1].Title = long(incident.MaxTitleBytes + 1) })),
+		failCase(incident.RuleTextLength, "contacts_email", "contacts[0].email", withIncident(func(inc *incident.Incident) { inc.Contacts[0].Email = long(incident.MaxShortTextBytes + 1) })),
+		failCase(incident.RuleTextLength, "event_source", "source", withEvent(func(ev *incident.Event) { ev.Source = long(incident.MaxShortTextBytes + 1) })),
+		failCase(incident.RuleTextLength, "cvss_vector", "cvss.vector", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Vector = long(incident.MaxShortTextBytes + 1) })),
+		validCase(incident.RuleTextLength, "title_at_limit_is_valid", withIncident(func(inc *incident.Incident) { inc.Title = long(incident.MaxTitleBytes) })),
 
 		// ref.format
-		bad(incident.RuleRefFormat, "short_year", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "INC-26-000042" })),
-		bad(incident.RuleRefFormat, "short_number", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-42" })),
-		bad(incident.RuleRefFormat, "unknown_prefix", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "SIR-2026-000042" })),
-		bad(incident.RuleRefFormat, "zero_number", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-000000" })),
-		bad(incident.RuleRefFormat, "event_prefix_on_incident", "ref", onIncident(func(inc *incident.Incident) { inc.Ref = "EVT-2026-000042" })),
-		bad(incident.RuleRefFormat, "incident_prefix_on_event", "ref", onEvent(func(ev *incident.Event) { ev.Ref = "INC-2026-000007" })),
-		bad(incident.RuleRefFormat, "incident_prefix_on_vulnerability", "ref", onVulnerability(func(vu *incident.Vulnerability) { vu.Ref = "INC-2026-000003" })),
-		good(incident.RuleRefFormat, "seven_digit_number_is_valid", onIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-1000000" })),
+		failCase(incident.RuleRefFormat, "short_year", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "INC-26-000042" })),
+		failCase(incident.RuleRefFormat, "short_number", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-42" })),
+		failCase(incident.RuleRefFormat, "unknown_prefix", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "SIR-2026-000042" })),
+		failCase(incident.RuleRefFormat, "zero_number", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-000000" })),
+		failCase(incident.RuleRefFormat, "event_prefix_on_incident", "ref", withIncident(func(inc *incident.Incident) { inc.Ref = "EVT-2026-000042" })),
+		failCase(incident.RuleRefFormat, "incident_prefix_on_event", "ref", withEvent(func(ev *incident.Event) { ev.Ref = "INC-2026-000007" })),
+		failCase(incident.RuleRefFormat, "incident_prefix_on_vulnerability", "ref", withVulnerability(func(vu *incident.Vulnerability) { vu.Ref = "INC-2026-000003" })),
+		validCase(incident.RuleRefFormat, "seven_digit_number_is_valid", withIncident(func(inc *incident.Incident) { inc.Ref = "INC-2026-1000000" })),
 
 		// time.utc
-		bad(incident.RuleUTC, "created_at", "created_at", onIncident(func(inc *incident.Incident) { inc.CreatedAt = inc.CreatedAt.In(cet) })),
-		bad(incident.RuleUTC, "timeline_detected", "timeline.detected.at", onIncident(func(inc *incident.Incident) { inc.Timeline.Detected.At = inc.Timeline.Detected.At.In(cet) })),
-		bad(incident.RuleUTC, "evidence_collected_at", "evidence[0].collected_at", onIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedAt = inc.Evidence[0].CollectedAt.In(cet) })),
-		bad(incident.RuleUTC, "roles_until", "roles[1].until", onIncident(func(inc *incident.Incident) { inc.Roles[1].Until = inc.Roles[1].Until.In(cet) })),
-		bad(incident.RuleUTC, "tasks_due", "tasks[1].due", onIncident(func(inc *incident.Incident) { inc.Tasks[1].Due = inc.Tasks[1].Due.In(cet) })),
-		bad(incident.RuleUTC, "obligations_start_at", "obligations[0].start_at", onIncident(func(inc *incident.Incident) { inc.Obligations[0].StartAt = inc.Obligations[0].StartAt.In(cet) })),
-		bad(incident.RuleUTC, "facts_known_at", "facts.personal_data.known_at", onIncident(func(inc *incident.Incident) {
-			inc.Facts.PersonalData.KnownAt = inc.Facts.PersonalData.KnownAt.In(cet)
+		failCase(incident.RuleUTC, "created_at", "created_at", withIncident(func(inc *incident.Incident) { inc.CreatedAt = inc.CreatedAt.In(valCET) })),
+		failCase(incident.RuleUTC, "timeline_detected", "timeline.detected.at", withIncident(func(inc *incident.Incident) { inc.Timeline.Detected.At = inc.Timeline.Detected.At.In(valCET) })),
+		failCase(incident.RuleUTC, "evidence_collected_at", "evidence[0].collected_at", withIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedAt = inc.Evidence[0].CollectedAt.In(valCET) })),
+		failCase(incident.RuleUTC, "roles_until", "roles[1].until", withIncident(func(inc *incident.Incident) { inc.Roles[1].Until = inc.Roles[1].Until.In(valCET) })),
+		failCase(incident.RuleUTC, "tasks_due", "tasks[1].due", withIncident(func(inc *incident.Incident) { inc.Tasks[1].Due = inc.Tasks[1].Due.In(valCET) })),
+		failCase(incident.RuleUTC, "obligations_start_at", "obligations[0].start_at", withIncident(func(inc *incident.Incident) { inc.Obligations[0].StartAt = inc.Obligations[0].StartAt.In(valCET) })),
+		failCase(incident.RuleUTC, "facts_known_at", "facts.personal_data.known_at", withIncident(func(inc *incident.Incident) {
+			inc.Facts.PersonalData.KnownAt = inc.Facts.PersonalData.KnownAt.In(valCET)
 		})),
 
 		// header.order
-		bad(incident.RuleHeaderOrder, "updated_before_created", "updated_at", onIncident(func(inc *incident.Incident) { inc.UpdatedAt = inc.CreatedAt.Add(-time.Second) })),
-		good(incident.RuleHeaderOrder, "updated_equal_created_is_valid", onIncident(func(inc *incident.Incident) { inc.UpdatedAt = inc.CreatedAt })),
+		failCase(incident.RuleHeaderOrder, "updated_before_created", "updated_at", withIncident(func(inc *incident.Incident) { inc.UpdatedAt = inc.CreatedAt.Add(-time.Second) })),
+		validCase(incident.RuleHeaderOrder, "updated_equal_created_is_valid", withIncident(func(inc *incident.Incident) { inc.UpdatedAt = inc.CreatedAt })),
 
 		// header.version
-		bad(incident.RuleVersion, "negative", "version", onIncident(func(inc *incident.Incident) { inc.Version = -1 })),
-		good(incident.RuleVersion, "zero_is_valid", onIncident(func(inc *incident.Incident) { inc.Version = 0 })),
+		failCase(incident.RuleVersion, "negative", "version", withIncident(func(inc *incident.Incident) { inc.Version = -1 })),
+		validCase(incident.RuleVersion, "zero_is_valid", withIncident(func(inc *incident.Incident) { inc.Version = 0 })),
 
 		// state.phase
-		bad(incident.RulePhaseState, "containment_in_detect_report", "state", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RulePhaseState, "containment_in_detect_report", "state", withIncident(func(inc *incident.Incident) {
 			inc.Phase, inc.State = incident.PhaseDetectReport, incident.StateContainment
 		})),
-		bad(incident.RulePhaseState, "triage_in_respond", "state", onIncident(func(inc *incident.Incident) { inc.State = incident.StateTriage })),
-		good(incident.RulePhaseState, "analysis_in_respond_is_valid", onIncident(func(inc *incident.Incident) { inc.State = incident.StateAnalysis })),
+		failCase(incident.RulePhaseState, "triage_in_respond", "state", withIncident(func(inc *incident.Incident) { inc.State = incident.StateTriage })),
+		validCase(incident.RulePhaseState, "analysis_in_respond_is_valid", withIncident(func(inc *incident.Incident) { inc.State = incident.StateAnalysis })),
 
 		// state.closed
-		bad(incident.RuleClosedState, "closed_without_timeline_closed", "timeline.closed", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleClosedState, "closed_without_timeline_closed", "timeline.closed", withIncident(func(inc *incident.Incident) {
 			inc.State = incident.StateClosed
 		})),
-		bad(incident.RuleClosedState, "closed_while_reopened_later", "state", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleClosedState, "closed_while_reopened_later", "state", withIncident(func(inc *incident.Incident) {
 			inc.State = incident.StateClosed
 			inc.Timeline.Closed = incident.At(marchAt(4, 12, 0))
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 9, 0))}
 		})),
-		good(incident.RuleClosedState, "closed_with_timeline_closed_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleClosedState, "closed_with_timeline_closed_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.State = incident.StateClosed
 			inc.Timeline.Closed = incident.At(marchAt(4, 12, 0))
 		})),
-		good(incident.RuleClosedState, "closed_again_after_reopening_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleClosedState, "closed_again_after_reopening_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.State = incident.StateClosed
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 9, 0))}
 			inc.Timeline.Closed = incident.At(marchAt(6, 12, 0))
 		})),
 
 		// severity.scale
-		bad(incident.RuleSeverity, "not_on_default_scale", "severity", onIncident(func(inc *incident.Incident) { inc.Severity = incident.SeveritySevere })),
-		bad(incident.RuleSeverity, "upper_case", "severity", onIncident(func(inc *incident.Incident) { inc.Severity = "High" })),
-		bad(incident.RuleSeverity, "event", "severity", onEvent(func(ev *incident.Event) { ev.Severity = "urgent" })),
-		good(incident.RuleSeverity, "unassessed_is_valid", onIncident(func(inc *incident.Incident) { inc.Severity = "" })),
+		failCase(incident.RuleSeverity, "not_on_default_scale", "severity", withIncident(func(inc *incident.Incident) { inc.Severity = incident.SeveritySevere })),
+		failCase(incident.RuleSeverity, "upper_case", "severity", withIncident(func(inc *incident.Incident) { inc.Severity = "High" })),
+		failCase(incident.RuleSeverity, "event", "severity", withEvent(func(ev *incident.Event) { ev.Severity = "urgent" })),
+		validCase(incident.RuleSeverity, "unassessed_is_valid", withIncident(func(inc *incident.Incident) { inc.Severity = "" })),
 
 		// category.taxonomy
-		bad(incident.RuleCategory, "unknown_class", "category", onIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Class: "ransomware"} })),
-		bad(incident.RuleCategory, "unknown_type", "category", onIncident(func(inc *incident.Incident) { inc.Category.Type = "ransomware" })),
-		bad(incident.RuleCategory, "type_of_other_class", "category", onIncident(func(inc *incident.Incident) { inc.Category.Type = "phishing" })),
-		bad(incident.RuleCategory, "unknown_taxonomy", "category", onIncident(func(inc *incident.Incident) { inc.Category.Taxonomy = "veris" })),
-		bad(incident.RuleCategory, "further_category", "categories[0]", onIncident(func(inc *incident.Incident) { inc.Categories[0].Type = "ransomware" })),
-		good(incident.RuleCategory, "class_only_rsit_is_valid", onIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Class: "intrusions"} })),
-		good(incident.RuleCategory, "explicit_rsit_taxonomy_is_valid", onIncident(func(inc *incident.Incident) { inc.Category.Taxonomy = incident.RSITTaxonomyName })),
-		good(incident.RuleCategory, "unclassified_is_valid", onIncident(func(inc *incident.Incident) { inc.Category, inc.Categories = incident.Category{}, nil })),
+		failCase(incident.RuleCategory, "unknown_class", "category", withIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Class: "ransomware"} })),
+		failCase(incident.RuleCategory, "unknown_type", "category", withIncident(func(inc *incident.Incident) { inc.Category.Type = "ransomware" })),
+		failCase(incident.RuleCategory, "type_of_other_class", "category", withIncident(func(inc *incident.Incident) { inc.Category.Type = "phishing" })),
+		failCase(incident.RuleCategory, "unknown_taxonomy", "category", withIncident(func(inc *incident.Incident) { inc.Category.Taxonomy = "veris" })),
+		failCase(incident.RuleCategory, "further_category", "categories[0]", withIncident(func(inc *incident.Incident) { inc.Categories[0].Type = "ransomware" })),
+		validCase(incident.RuleCategory, "class_only_rsit_is_valid", withIncident(func(inc *incident.Incident) { inc.Category = incident.Category{Class: "intrusions"} })),
+		validCase(incident.RuleCategory, "explicit_rsit_taxonomy_is_valid", withIncident(func(inc *incident.Incident) { inc.Category.Taxonomy = incident.RSITTaxonomyName })),
+		validCase(incident.RuleCategory, "unclassified_is_valid", withIncident(func(inc *incident.Incident) { inc.Category, inc.Categories = incident.Category{}, nil })),
 
 		// category.repeat
-		bad(incident.RuleCategoryRepeat, "repeats_primary", "categories[0]", onIncident(func(inc *incident.Incident) { inc.Categories[0] = inc.Category })),
-		bad(incident.RuleCategoryRepeat, "repeats_primary_with_explicit_rsit", "categories[0]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCategoryRepeat, "repeats_primary", "categories[0]", withIncident(func(inc *incident.Incident) { inc.Categories[0] = inc.Category })),
+		failCase(incident.RuleCategoryRepeat, "repeats_primary_with_explicit_rsit", "categories[0]", withIncident(func(inc *incident.Incident) {
 			inc.Categories[0] = inc.Category
 			inc.Categories[0].Taxonomy = incident.RSITTaxonomyName
 		})),
-		bad(incident.RuleCategoryRepeat, "repeats_further", "categories[1]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCategoryRepeat, "repeats_further", "categories[1]", withIncident(func(inc *incident.Incident) {
 			inc.Categories = append(inc.Categories, inc.Categories[0])
 		})),
-		bad(incident.RuleCategoryRepeat, "further_without_primary", "category", onIncident(func(inc *incident.Incident) { inc.Category = incident.Category{} })),
-		good(incident.RuleCategoryRepeat, "same_class_other_type_is_valid", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCategoryRepeat, "further_without_primary", "category", withIncident(func(inc *incident.Incident) { inc.Category = incident.Category{} })),
+		validCase(incident.RuleCategoryRepeat, "same_class_other_type_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Categories = append(inc.Categories, incident.Category{Class: "malicious-code", Type: "c2-server"})
 		})),
 	}
@@ -436,39 +436,39 @@ func validateRuleCases() []ruleCase {
 	// timeline.order: one case per enforced pair, then the precision cases.
 	cs = append(cs, timelineOrderCases()...)
 	cs = append(cs,
-		bad(incident.RuleTimelineOrder, "baseline_detected_before_occurred", "timeline.detected", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTimelineOrder, "baseline_detected_before_occurred", "timeline.detected", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.At(marchAt(2, 9, 0))
 		})),
-		bad(incident.RuleTimelineOrder, "month_occurred_after_detected", "timeline.detected", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTimelineOrder, "month_occurred_after_detected", "timeline.detected", withIncident(func(inc *incident.Incident) {
 			inc.Timeline = incident.Timeline{
 				Occurred: incident.Approx(time.Date(2026, time.April, 1, 0, 0, 0, 0, time.UTC), incident.PrecisionMonth, true),
 				Detected: incident.At(marchAt(31, 23, 59)),
 			}
 		})),
-		bad(incident.RuleTimelineOrder, "closed_before_anchor_without_reopening", "timeline.closed", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTimelineOrder, "closed_before_anchor_without_reopening", "timeline.closed", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Closed = incident.At(marchAt(4, 0, 0))
 			inc.Timeline.Recovered = incident.At(marchAt(6, 0, 0))
 		})),
-		bad(incident.RuleTimelineOrder, "closed_before_anchor_reopened_before_close", "timeline.closed", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTimelineOrder, "closed_before_anchor_reopened_before_close", "timeline.closed", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(3, 0, 0))}
 			inc.Timeline.Closed = incident.At(marchAt(4, 0, 0))
 			inc.Timeline.Recovered = incident.At(marchAt(6, 0, 0))
 		})),
-		good(incident.RuleTimelineOrder, "month_occurred_same_month_as_detected_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTimelineOrder, "month_occurred_same_month_as_detected_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(20, 0, 0), incident.PrecisionMonth, true)
 		})),
-		good(incident.RuleTimelineOrder, "year_occurred_same_year_as_detected_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTimelineOrder, "year_occurred_same_year_as_detected_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(20, 0, 0), incident.PrecisionYear, false)
 			inc.Timeline.Compromised = incident.Approx(marchAt(20, 0, 0), incident.PrecisionMonth, false)
 		})),
-		good(incident.RuleTimelineOrder, "day_detected_same_day_as_exact_reported_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTimelineOrder, "day_detected_same_day_as_exact_reported_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Detected = incident.Approx(marchAt(2, 23, 0), incident.PrecisionDay, true)
 		})),
-		good(incident.RuleTimelineOrder, "equal_instants_are_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTimelineOrder, "equal_instants_are_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reported = inc.Timeline.Detected
 			inc.Timeline.Acknowledged = inc.Timeline.Detected
 		})),
-		good(incident.RuleTimelineOrder, "anchor_after_closed_when_reopened_later_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTimelineOrder, "anchor_after_closed_when_reopened_later_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Closed = incident.At(marchAt(4, 0, 0))
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 0, 0))}
 			inc.Timeline.Recovered = incident.At(marchAt(6, 0, 0))
@@ -477,201 +477,201 @@ func validateRuleCases() []ruleCase {
 
 	cs = append(cs,
 		// timeline.reopened
-		bad(incident.RuleReopenedOrder, "descending", "timeline.reopened[1]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleReopenedOrder, "descending", "timeline.reopened[1]", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Closed = incident.At(marchAt(7, 0, 0))
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(6, 0, 0)), incident.At(marchAt(5, 0, 0))}
 		})),
-		bad(incident.RuleReopenedOrder, "before_detected", "timeline.reopened[0]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleReopenedOrder, "before_detected", "timeline.reopened[0]", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(1, 0, 0))}
 		})),
-		bad(incident.RuleReopenedOrder, "event_before_detected", "timeline.reopened[0]", onEvent(func(ev *incident.Event) {
+		failCase(incident.RuleReopenedOrder, "event_before_detected", "timeline.reopened[0]", withEvent(func(ev *incident.Event) {
 			ev.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(1, 0, 0))}
 		})),
-		good(incident.RuleReopenedOrder, "ascending_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleReopenedOrder, "ascending_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 0, 0)), incident.At(marchAt(6, 0, 0))}
 		})),
 
 		// timestamp.precision
-		bad(incident.RulePrecision, "month_not_at_start", "timeline.occurred.at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RulePrecision, "month_not_at_start", "timeline.occurred.at", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Timestamp{At: marchAt(1, 12, 0), Precision: incident.PrecisionMonth}
 		})),
-		bad(incident.RulePrecision, "day_not_at_midnight", "timeline.compromised.at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RulePrecision, "day_not_at_midnight", "timeline.compromised.at", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Compromised.Precision = incident.PrecisionDay
 		})),
-		bad(incident.RulePrecision, "year_not_at_start", "timeline.occurred.at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RulePrecision, "year_not_at_start", "timeline.occurred.at", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Timestamp{At: marchAt(1, 0, 0), Precision: incident.PrecisionYear}
 		})),
-		bad(incident.RulePrecision, "reopened", "timeline.reopened[0].at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RulePrecision, "reopened", "timeline.reopened[0].at", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Reopened = []incident.Timestamp{{At: marchAt(5, 6, 0), Precision: incident.PrecisionDay}}
 		})),
-		good(incident.RulePrecision, "approx_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RulePrecision, "approx_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(1, 17, 45), incident.PrecisionDay, false)
 		})),
 
 		// resolution.consistent
-		bad(incident.RuleResolution, "false_positive_with_outcome_incident", "resolution.kind", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleResolution, "false_positive_with_outcome_incident", "resolution.kind", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionFalsePositive, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleResolution, "true_positive_with_outcome_not_incident", "resolution.kind", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleResolution, "true_positive_with_outcome_not_incident", "resolution.kind", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeNotIncident
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithoutImpact, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleResolution, "true_positive_undetermined", "resolution.kind", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleResolution, "true_positive_undetermined", "resolution.kind", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeUndetermined
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleResolution, "duplicate_without_primary", "resolution.duplicate_of", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleResolution, "duplicate_without_primary", "resolution.duplicate_of", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionDuplicate, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		bad(incident.RuleResolution, "primary_without_duplicate", "resolution.duplicate_of", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleResolution, "primary_without_duplicate", "resolution.duplicate_of", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, DuplicateOf: valOtherID, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		knownBug(incident.RuleResolution, "duplicate_of_itself", "resolution.duplicate_of",
+		bugCase(incident.RuleResolution, "duplicate_of_itself", "resolution.duplicate_of",
 			"validate.go (*validator).resolution: Rules() documents resolution.consistent as firing when a duplicate "+
 				"\"names itself\", but resolution() only receives *Handling and never compares Resolution.DuplicateOf with "+
 				"the record's Header.ID, so an incident resolved as a duplicate of itself validates",
-			onIncident(func(inc *incident.Incident) {
+			withIncident(func(inc *incident.Incident) {
 				inc.Resolution = &incident.Resolution{Kind: incident.ResolutionDuplicate, DuplicateOf: inc.ID, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 			})),
-		good(incident.RuleResolution, "false_positive_not_incident_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleResolution, "false_positive_not_incident_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeNotIncident
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionFalsePositive, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		good(incident.RuleResolution, "true_positive_near_miss_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleResolution, "true_positive_near_miss_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeNearMiss
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithoutImpact, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
-		good(incident.RuleResolution, "duplicate_with_primary_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleResolution, "duplicate_with_primary_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionDuplicate, DuplicateOf: valOtherID, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
 
 		// id.duplicate
-		bad(incident.RuleDuplicateID, "event_ids", "event_ids", onIncident(func(inc *incident.Incident) { inc.EventIDs = append(inc.EventIDs, inc.EventIDs[0]) })),
-		bad(incident.RuleDuplicateID, "vulnerability_ids", "vulnerability_ids", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleDuplicateID, "event_ids", "event_ids", withIncident(func(inc *incident.Incident) { inc.EventIDs = append(inc.EventIDs, inc.EventIDs[0]) })),
+		failCase(incident.RuleDuplicateID, "vulnerability_ids", "vulnerability_ids", withIncident(func(inc *incident.Incident) {
 			inc.VulnerabilityIDs = append(inc.VulnerabilityIDs, inc.VulnerabilityIDs[0])
 		})),
-		bad(incident.RuleDuplicateID, "tasks", "tasks[1].id", onIncident(func(inc *incident.Incident) { inc.Tasks[1].ID = inc.Tasks[0].ID })),
-		bad(incident.RuleDuplicateID, "notes", "notes[1].id", onIncident(func(inc *incident.Incident) { inc.Notes = append(inc.Notes, inc.Notes[0]) })),
-		bad(incident.RuleDuplicateID, "evidence", "evidence[1].id", onIncident(func(inc *incident.Incident) { inc.Evidence = append(inc.Evidence, inc.Evidence[0]) })),
-		bad(incident.RuleDuplicateID, "contacts", "contacts[1].id", onIncident(func(inc *incident.Incident) { inc.Contacts[1].ID = inc.Contacts[0].ID })),
-		bad(incident.RuleDuplicateID, "obligations", "obligations[1].id", onIncident(func(inc *incident.Incident) { inc.Obligations = append(inc.Obligations, inc.Obligations[0]) })),
-		bad(incident.RuleDuplicateID, "reviews", "reviews[1].id", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleDuplicateID, "tasks", "tasks[1].id", withIncident(func(inc *incident.Incident) { inc.Tasks[1].ID = inc.Tasks[0].ID })),
+		failCase(incident.RuleDuplicateID, "notes", "notes[1].id", withIncident(func(inc *incident.Incident) { inc.Notes = append(inc.Notes, inc.Notes[0]) })),
+		failCase(incident.RuleDuplicateID, "evidence", "evidence[1].id", withIncident(func(inc *incident.Incident) { inc.Evidence = append(inc.Evidence, inc.Evidence[0]) })),
+		failCase(incident.RuleDuplicateID, "contacts", "contacts[1].id", withIncident(func(inc *incident.Incident) { inc.Contacts[1].ID = inc.Contacts[0].ID })),
+		failCase(incident.RuleDuplicateID, "obligations", "obligations[1].id", withIncident(func(inc *incident.Incident) { inc.Obligations = append(inc.Obligations, inc.Obligations[0]) })),
+		failCase(incident.RuleDuplicateID, "reviews", "reviews[1].id", withIncident(func(inc *incident.Incident) {
 			r := incident.ReviewRef{ID: "r1", CompletedAt: marchAt(9, 0, 0), By: "u-carol"}
 			inc.Reviews = []incident.ReviewRef{r, r}
 		})),
-		bad(incident.RuleDuplicateID, "merged", "merged", onIncident(func(inc *incident.Incident) { inc.Merged = []uuid.UUID{valOtherID, valOtherID} })),
-		bad(incident.RuleDuplicateID, "labels", "labels", onIncident(func(inc *incident.Incident) { inc.Labels = append(inc.Labels, inc.Labels[0]) })),
-		bad(incident.RuleDuplicateID, "impact_assets", "impact.assets[1].id", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleDuplicateID, "merged", "merged", withIncident(func(inc *incident.Incident) { inc.Merged = []uuid.UUID{valOtherID, valOtherID} })),
+		failCase(incident.RuleDuplicateID, "labels", "labels", withIncident(func(inc *incident.Incident) { inc.Labels = append(inc.Labels, inc.Labels[0]) })),
+		failCase(incident.RuleDuplicateID, "impact_assets", "impact.assets[1].id", withIncident(func(inc *incident.Incident) {
 			inc.Impact.Assets = append(inc.Impact.Assets, inc.Impact.Assets[0])
 		})),
-		bad(incident.RuleDuplicateID, "impact_information", "impact.information", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleDuplicateID, "impact_information", "impact.information", withIncident(func(inc *incident.Incident) {
 			inc.Impact.Information = append(inc.Impact.Information, inc.Impact.Information[0])
 		})),
-		bad(incident.RuleDuplicateID, "cves", "cves", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, vu.CVEs[0]) })),
-		bad(incident.RuleDuplicateID, "vulnerability_incident_ids", "incident_ids", onVulnerability(func(vu *incident.Vulnerability) {
+		failCase(incident.RuleDuplicateID, "cves", "cves", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, vu.CVEs[0]) })),
+		failCase(incident.RuleDuplicateID, "vulnerability_incident_ids", "incident_ids", withVulnerability(func(vu *incident.Vulnerability) {
 			vu.IncidentIDs = append(vu.IncidentIDs, vu.IncidentIDs[0])
 		})),
 
 		// label.format
-		bad(incident.RuleLabel, "space", "labels[0]", onIncident(func(inc *incident.Incident) { inc.Labels[0] = "file server" })),
-		bad(incident.RuleLabel, "empty", "labels[1]", onIncident(func(inc *incident.Incident) { inc.Labels[1] = "" })),
-		bad(incident.RuleLabel, "too_long", "labels[0]", onIncident(func(inc *incident.Incident) { inc.Labels[0] = long(incident.MaxLabelBytes + 1) })),
-		bad(incident.RuleLabel, "control_character", "labels[0]", onIncident(func(inc *incident.Incident) { inc.Labels[0] = "fs\x0001" })),
-		bad(incident.RuleLabel, "invalid_utf8", "labels[0]", onIncident(func(inc *incident.Incident) { inc.Labels[0] = "fs\xff01" })),
-		good(incident.RuleLabel, "unicode_at_limit_is_valid", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleLabel, "space", "labels[0]", withIncident(func(inc *incident.Incident) { inc.Labels[0] = "file server" })),
+		failCase(incident.RuleLabel, "empty", "labels[1]", withIncident(func(inc *incident.Incident) { inc.Labels[1] = "" })),
+		failCase(incident.RuleLabel, "too_long", "labels[0]", withIncident(func(inc *incident.Incident) { inc.Labels[0] = long(incident.MaxLabelBytes + 1) })),
+		failCase(incident.RuleLabel, "control_character", "labels[0]", withIncident(func(inc *incident.Incident) { inc.Labels[0] = "fs\x0001" })),
+		failCase(incident.RuleLabel, "invalid_utf8", "labels[0]", withIncident(func(inc *incident.Incident) { inc.Labels[0] = "fs\xff01" })),
+		validCase(incident.RuleLabel, "unicode_at_limit_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Labels[0] = "vorfall-ä"
 			inc.Labels[1] = long(incident.MaxLabelBytes)
 		})),
 
 		// task.reason
-		bad(incident.RuleTaskReason, "waived_without_reason", "tasks[1].reason", onIncident(func(inc *incident.Incident) { inc.Tasks[1].Status = incident.TaskWaived })),
-		bad(incident.RuleTaskReason, "cancelled_blank_reason", "tasks[0].reason", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTaskReason, "waived_without_reason", "tasks[1].reason", withIncident(func(inc *incident.Incident) { inc.Tasks[1].Status = incident.TaskWaived })),
+		failCase(incident.RuleTaskReason, "cancelled_blank_reason", "tasks[0].reason", withIncident(func(inc *incident.Incident) {
 			inc.Tasks[0].Status, inc.Tasks[0].Reason = incident.TaskCancelled, "  "
 		})),
-		good(incident.RuleTaskReason, "waived_with_reason_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTaskReason, "waived_with_reason_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Tasks[1].Status, inc.Tasks[1].Reason = incident.TaskWaived, "restored from replica instead"
 		})),
 
 		// evidence.custody_order
-		bad(incident.RuleCustodyOrder, "before_collection", "evidence[0].custody[0].at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCustodyOrder, "before_collection", "evidence[0].custody[0].at", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].Custody[0].At = inc.Evidence[0].CollectedAt.Add(-time.Minute)
 		})),
-		bad(incident.RuleCustodyOrder, "before_previous_transfer", "evidence[0].custody[1].at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCustodyOrder, "before_previous_transfer", "evidence[0].custody[1].at", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].Custody[1].At = inc.Evidence[0].Custody[0].At.Add(-time.Minute)
 		})),
-		good(incident.RuleCustodyOrder, "transfer_at_collection_instant_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleCustodyOrder, "transfer_at_collection_instant_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].Custody[0].At = inc.Evidence[0].CollectedAt
 		})),
 
 		// evidence.custody_chain
-		bad(incident.RuleCustodyChain, "first_not_from_collector", "evidence[0].custody[0].from", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCustodyChain, "first_not_from_collector", "evidence[0].custody[0].from", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].Custody[0].From = "u-mallory"
 		})),
-		bad(incident.RuleCustodyChain, "second_not_from_receiver", "evidence[0].custody[1].from", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCustodyChain, "second_not_from_receiver", "evidence[0].custody[1].from", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].Custody[1].From = "u-bob"
 		})),
 
 		// evidence.sha256
-		bad(incident.RuleDigestFormat, "upper_case", "evidence[0].sha256", onIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = strings.ToUpper(valDigest) })),
-		bad(incident.RuleDigestFormat, "too_short", "evidence[0].sha256", onIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = valDigest[:63] })),
-		bad(incident.RuleDigestFormat, "sha1", "evidence[0].sha256", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleDigestFormat, "upper_case", "evidence[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = strings.ToUpper(valDigest) })),
+		failCase(incident.RuleDigestFormat, "too_short", "evidence[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = valDigest[:63] })),
+		failCase(incident.RuleDigestFormat, "sha1", "evidence[0].sha256", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].SHA256 = "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
 		})),
-		bad(incident.RuleDigestFormat, "custody", "evidence[0].custody[0].sha256", onIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].SHA256 = "not-hex" })),
-		bad(incident.RuleDigestFormat, "event_evidence", "evidence[0].sha256", onEvent(func(ev *incident.Event) {
+		failCase(incident.RuleDigestFormat, "custody", "evidence[0].custody[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].SHA256 = "not-hex" })),
+		failCase(incident.RuleDigestFormat, "event_evidence", "evidence[0].sha256", withEvent(func(ev *incident.Event) {
 			ev.Evidence = []incident.Evidence{{ID: "e1", Description: "EDR telemetry", CollectedBy: "edr", CollectedAt: marchAt(2, 8, 0),
 				Location: "s3://evidence/e1", SHA256: "sha256:" + valDigest}}
 		})),
 
 		// roles.tenure
-		bad(incident.RuleTenure, "until_before_from", "roles[1].until", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTenure, "until_before_from", "roles[1].until", withIncident(func(inc *incident.Incident) {
 			inc.Roles[1].Until = inc.Roles[1].From.Add(-time.Hour)
 		})),
-		good(incident.RuleTenure, "zero_length_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTenure, "zero_length_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles, incident.RoleAssignment{Role: incident.RoleLegal, Actor: "u-legal", From: marchAt(3, 9, 0), Until: marchAt(3, 9, 0)})
 		})),
 
 		// roles.overlap
-		bad(incident.RuleTenureOverlap, "incident_manager_overlap", "roles[2]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTenureOverlap, "incident_manager_overlap", "roles[2]", withIncident(func(inc *incident.Incident) {
 			inc.Roles[2].From = inc.Roles[1].Until.Add(-time.Minute)
 		})),
-		bad(incident.RuleTenureOverlap, "two_open_points_of_contact", "roles[3]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTenureOverlap, "two_open_points_of_contact", "roles[3]", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles, incident.RoleAssignment{Role: incident.RolePointOfContact, Actor: "u-erin", From: marchAt(4, 0, 0)})
 		})),
-		bad(incident.RuleTenureOverlap, "irt_lead_inside_other_tenure", "roles[4]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleTenureOverlap, "irt_lead_inside_other_tenure", "roles[4]", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles,
 				incident.RoleAssignment{Role: incident.RoleIRTLead, Actor: "u-frank", From: marchAt(2, 0, 0), Until: marchAt(5, 0, 0)},
 				incident.RoleAssignment{Role: incident.RoleIRTLead, Actor: "u-gina", From: marchAt(3, 0, 0), Until: marchAt(4, 0, 0)})
 		})),
-		good(incident.RuleTenureOverlap, "handover_same_instant_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTenureOverlap, "handover_same_instant_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles,
 				incident.RoleAssignment{Role: incident.RoleIncidentCoordinator, Actor: "u-frank", From: marchAt(2, 0, 0), Until: marchAt(3, 12, 0)},
 				incident.RoleAssignment{Role: incident.RoleIncidentCoordinator, Actor: "u-gina", From: marchAt(3, 12, 0)})
 		})),
-		good(incident.RuleTenureOverlap, "same_actor_twice_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTenureOverlap, "same_actor_twice_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles, incident.RoleAssignment{Role: incident.RolePointOfContact, Actor: "u-dana", From: marchAt(4, 0, 0)})
 		})),
-		good(incident.RuleTenureOverlap, "multi_holder_role_overlap_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleTenureOverlap, "multi_holder_role_overlap_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Roles = append(inc.Roles,
 				incident.RoleAssignment{Role: incident.RoleIRTMember, Actor: "u-frank", From: marchAt(2, 0, 0)},
 				incident.RoleAssignment{Role: incident.RoleIRTMember, Actor: "u-gina", From: marchAt(2, 0, 0)})
 		})),
 
 		// facts.order
-		bad(incident.RuleFactOrder, "history_after_current", "facts.data_subjects.history[0].known_at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleFactOrder, "history_after_current", "facts.data_subjects.history[0].known_at", withIncident(func(inc *incident.Incident) {
 			inc.Facts.DataSubjects.History[0].KnownAt = inc.Facts.DataSubjects.KnownAt.Add(time.Hour)
 		})),
-		bad(incident.RuleFactOrder, "history_out_of_order", "facts.personal_data_categories.history[0].known_at", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleFactOrder, "history_out_of_order", "facts.personal_data_categories.history[0].known_at", withIncident(func(inc *incident.Incident) {
 			inc.Facts.PersonalDataCategories = incident.Fact[[]string]{Value: []string{"contact", "health"}, KnownAt: marchAt(4, 0, 0),
 				History: []incident.FactRevision[[]string]{
 					{Value: []string{"contact"}, KnownAt: marchAt(3, 12, 0)},
 					{Value: []string{}, KnownAt: marchAt(3, 0, 0)},
 				}}
 		})),
-		good(incident.RuleFactOrder, "history_at_current_instant_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleFactOrder, "history_at_current_instant_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Facts.DataSubjects.History[0].KnownAt = inc.Facts.DataSubjects.KnownAt
 		})),
-		good(incident.RuleFactOrder, "fact_set_forward_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleFactOrder, "fact_set_forward_is_valid", withIncident(func(inc *incident.Incident) {
 			// Fact.Set refuses to go back in time, so its result always validates.
 			_ = inc.Facts.RansomPaid.Set(false, marchAt(2, 12, 0), "u-bob")
 			_ = inc.Facts.RansomPaid.Set(true, marchAt(3, 12, 0), "u-carol")
@@ -679,85 +679,85 @@ func validateRuleCases() []ruleCase {
 		})),
 
 		// money.format
-		bad(incident.RuleMoney, "lower_case_currency", "facts.economic_impact.value.currency", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleMoney, "lower_case_currency", "facts.economic_impact.value.currency", withIncident(func(inc *incident.Incident) {
 			inc.Facts.EconomicImpact.Value.Currency = "eur"
 		})),
-		bad(incident.RuleMoney, "missing_currency", "facts.economic_impact.value.currency", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleMoney, "missing_currency", "facts.economic_impact.value.currency", withIncident(func(inc *incident.Incident) {
 			inc.Facts.EconomicImpact.Value.Currency = ""
 		})),
-		bad(incident.RuleMoney, "negative_amount", "facts.economic_impact.value.minor", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleMoney, "negative_amount", "facts.economic_impact.value.minor", withIncident(func(inc *incident.Incident) {
 			inc.Facts.EconomicImpact.Value.Minor = -1
 		})),
-		bad(incident.RuleMoney, "impact_cost_currency", "impact.cost.currency", onIncident(func(inc *incident.Incident) { inc.Impact.Cost.Currency = "EURO" })),
-		bad(incident.RuleMoney, "impact_cost_negative", "impact.cost.minor", onIncident(func(inc *incident.Incident) { inc.Impact.Cost.Minor = -500 })),
+		failCase(incident.RuleMoney, "impact_cost_currency", "impact.cost.currency", withIncident(func(inc *incident.Incident) { inc.Impact.Cost.Currency = "EURO" })),
+		failCase(incident.RuleMoney, "impact_cost_negative", "impact.cost.minor", withIncident(func(inc *incident.Incident) { inc.Impact.Cost.Minor = -500 })),
 
 		// facts.country
-		bad(incident.RuleCountryCode, "member_state_lower_case", "facts.member_states.value", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCountryCode, "member_state_lower_case", "facts.member_states.value", withIncident(func(inc *incident.Incident) {
 			inc.Facts.MemberStates.Value[1] = "at"
 		})),
-		bad(incident.RuleCountryCode, "member_state_alpha3", "facts.member_states.value", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCountryCode, "member_state_alpha3", "facts.member_states.value", withIncident(func(inc *incident.Incident) {
 			inc.Facts.MemberStates.Value[0] = "DEU"
 		})),
-		bad(incident.RuleCountryCode, "residents_state_name", "facts.residents_by_state.value", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCountryCode, "residents_state_name", "facts.residents_by_state.value", withIncident(func(inc *incident.Incident) {
 			inc.Facts.ResidentsByState.Value["Bavaria"] = 3
 		})),
 
 		// facts.count
-		bad(incident.RuleCount, "data_subjects", "facts.data_subjects.value", onIncident(func(inc *incident.Incident) { inc.Facts.DataSubjects.Value = -1 })),
-		bad(incident.RuleCount, "clients_affected", "facts.clients_affected.value", onIncident(func(inc *incident.Incident) { inc.Facts.ClientsAffected.Value = -40 })),
-		bad(incident.RuleCount, "transactions_affected", "facts.transactions_affected.value", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCount, "data_subjects", "facts.data_subjects.value", withIncident(func(inc *incident.Incident) { inc.Facts.DataSubjects.Value = -1 })),
+		failCase(incident.RuleCount, "clients_affected", "facts.clients_affected.value", withIncident(func(inc *incident.Incident) { inc.Facts.ClientsAffected.Value = -40 })),
+		failCase(incident.RuleCount, "transactions_affected", "facts.transactions_affected.value", withIncident(func(inc *incident.Incident) {
 			inc.Facts.TransactionsAffected = incident.Fact[int64]{Value: math.MinInt64, KnownAt: marchAt(3, 0, 0)}
 		})),
-		bad(incident.RuleCount, "residents_by_state", "facts.residents_by_state.value.DE", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleCount, "residents_by_state", "facts.residents_by_state.value.DE", withIncident(func(inc *incident.Incident) {
 			inc.Facts.ResidentsByState.Value["DE"] = -1000
 		})),
-		bad(incident.RuleCount, "evidence_size", "evidence[0].size", onIncident(func(inc *incident.Incident) { inc.Evidence[0].Size = -1 })),
+		failCase(incident.RuleCount, "evidence_size", "evidence[0].size", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Size = -1 })),
 
 		// obligation.order
-		bad(incident.RuleObligationOrder, "due_before_start", "obligations[0].due", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleObligationOrder, "due_before_start", "obligations[0].due", withIncident(func(inc *incident.Incident) {
 			inc.Obligations[0].Due = inc.Obligations[0].StartAt.Add(-time.Hour)
 		})),
-		bad(incident.RuleObligationOrder, "legal_end_before_due", "obligations[0].legal_end", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleObligationOrder, "legal_end_before_due", "obligations[0].legal_end", withIncident(func(inc *incident.Incident) {
 			inc.Obligations[0].LegalEnd = inc.Obligations[0].Due.Add(-time.Hour)
 		})),
-		good(incident.RuleObligationOrder, "legal_end_equal_due_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleObligationOrder, "legal_end_equal_due_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Obligations[0].LegalEnd = inc.Obligations[0].Due
 		})),
-		good(incident.RuleObligationOrder, "due_without_start_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleObligationOrder, "due_without_start_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Obligations[0].StartAt = time.Time{}
 		})),
 
 		// merge.self
-		bad(incident.RuleMerge, "merged_into_itself", "merged_into", onIncident(func(inc *incident.Incident) { inc.MergedInto = inc.ID })),
-		bad(incident.RuleMerge, "lists_itself_as_merged", "merged", onIncident(func(inc *incident.Incident) { inc.Merged = []uuid.UUID{valOtherID, inc.ID} })),
-		bad(incident.RuleMerge, "event_is_its_own_incident", "incident_id", onEvent(func(ev *incident.Event) { ev.IncidentID = ev.ID })),
-		good(incident.RuleMerge, "merged_into_other_is_valid", onIncident(func(inc *incident.Incident) { inc.MergedInto = valOtherID })),
+		failCase(incident.RuleMerge, "merged_into_itself", "merged_into", withIncident(func(inc *incident.Incident) { inc.MergedInto = inc.ID })),
+		failCase(incident.RuleMerge, "lists_itself_as_merged", "merged", withIncident(func(inc *incident.Incident) { inc.Merged = []uuid.UUID{valOtherID, inc.ID} })),
+		failCase(incident.RuleMerge, "event_is_its_own_incident", "incident_id", withEvent(func(ev *incident.Event) { ev.IncidentID = ev.ID })),
+		validCase(incident.RuleMerge, "merged_into_other_is_valid", withIncident(func(inc *incident.Incident) { inc.MergedInto = valOtherID })),
 
 		// contacts.erased
-		bad(incident.RuleErasedContact, "erased_with_name", "contacts[0]", onIncident(func(inc *incident.Incident) { inc.Contacts[0].Erased = true })),
-		bad(incident.RuleErasedContact, "erased_with_phone", "contacts[1]", onIncident(func(inc *incident.Incident) {
+		failCase(incident.RuleErasedContact, "erased_with_name", "contacts[0]", withIncident(func(inc *incident.Incident) { inc.Contacts[0].Erased = true })),
+		failCase(incident.RuleErasedContact, "erased_with_phone", "contacts[1]", withIncident(func(inc *incident.Incident) {
 			inc.Contacts[1] = incident.Contact{ID: "u-bob", Phone: "+49 30 1234567", Erased: true}
 		})),
-		good(incident.RuleErasedContact, "erased_without_personal_data_is_valid", onIncident(func(inc *incident.Incident) {
+		validCase(incident.RuleErasedContact, "erased_without_personal_data_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Contacts[0] = incident.Contact{ID: "u-alice", Kind: incident.ActorPerson, Erased: true}
 		})),
 
 		// cvss.score
-		bad(incident.RuleCVSS, "score_above_10", "cvss.score", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = 10.1 })),
-		bad(incident.RuleCVSS, "score_negative", "cvss.score", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = -0.1 })),
-		bad(incident.RuleCVSS, "score_nan", "cvss.score", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = math.NaN() })),
-		bad(incident.RuleCVSS, "score_infinite", "cvss.score", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = math.Inf(1) })),
-		bad(incident.RuleCVSS, "version", "cvss.version", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Version = "3" })),
-		bad(incident.RuleCVSS, "version_missing", "cvss.version", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Version = "" })),
-		good(incident.RuleCVSS, "bounds_are_valid", onVulnerability(func(vu *incident.Vulnerability) { vu.CVSS = &incident.CVSS{Version: "4.0", Score: 0} })),
+		failCase(incident.RuleCVSS, "score_above_10", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = 10.1 })),
+		failCase(incident.RuleCVSS, "score_negative", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = -0.1 })),
+		failCase(incident.RuleCVSS, "score_nan", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = math.NaN() })),
+		failCase(incident.RuleCVSS, "score_infinite", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = math.Inf(1) })),
+		failCase(incident.RuleCVSS, "version", "cvss.version", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Version = "3" })),
+		failCase(incident.RuleCVSS, "version_missing", "cvss.version", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Version = "" })),
+		validCase(incident.RuleCVSS, "bounds_are_valid", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS = &incident.CVSS{Version: "4.0", Score: 0} })),
 
 		// cve.format
-		bad(incident.RuleCVE, "lower_case", "cves[0]", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "cve-2024-3094" })),
-		bad(incident.RuleCVE, "three_digits", "cves[0]", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-309" })),
-		bad(incident.RuleCVE, "two_digit_year", "cves[1]", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-24-30940") })),
-		bad(incident.RuleCVE, "letters", "cves[0]", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-30a4" })),
-		bad(incident.RuleCVE, "empty", "cves[0]", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "" })),
-		good(incident.RuleCVE, "seven_digits_is_valid", onVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-2021-1234567") })),
+		failCase(incident.RuleCVE, "lower_case", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "cve-2024-3094" })),
+		failCase(incident.RuleCVE, "three_digits", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-309" })),
+		failCase(incident.RuleCVE, "two_digit_year", "cves[1]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-24-30940") })),
+		failCase(incident.RuleCVE, "letters", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-30a4" })),
+		failCase(incident.RuleCVE, "empty", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "" })),
+		validCase(incident.RuleCVE, "seven_digits_is_valid", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-2021-1234567") })),
 	)
 	return cs
 }
@@ -1014,10 +1014,23 @@ func TestValidateStableOrder(t *testing.T) {
 	})
 }
 
-// mutation changes one part of a record, drawing from rng.
-type mutation func(rng *rand.Rand, inc *incident.Incident)
+// TestValidateValidRecordAllocations: the idx doc comment in validate.go
+// promises that a valid record costs no path strings.
+func TestValidateValidRecordAllocations(t *testing.T) {
+	t.Skip("BUG: validate.go idx is documented to build paths \"only when a problem is reported, so a valid record " +
+		"costs no path strings\", but every caller passes idx(...) (and timestamp passes path+\".precision\"/\".at\", " +
+		"join(...)) as an eagerly evaluated argument to required/when/enum/utc; validating benchIncident allocates " +
+		"~350 times, ~80% of them in idx (go test -bench BenchmarkValidateIncident -memprofile)")
+	inc := benchIncident(t)
+	require.NoError(t, inc.Validate())
+	allocs := testing.AllocsPerRun(100, func() { _ = inc.Validate() })
+	assert.LessOrEqual(t, allocs, 5.0, "allocations per Validate of a valid incident")
+}
 
-func randString(rng *rand.Rand) string {
+// valMutation changes one part of a record, drawing from rng.
+type valMutation func(rng *rand.Rand, inc *incident.Incident)
+
+func valRandString(rng *rand.Rand) string {
 	switch rng.IntN(8) {
 	case 0:
 		return ""
@@ -1039,7 +1052,7 @@ func randString(rng *rand.Rand) string {
 	return string(b)
 }
 
-func randTime(rng *rand.Rand) time.Time {
+func valRandTime(rng *rand.Rand) time.Time {
 	switch rng.IntN(6) {
 	case 0:
 		return time.Time{}
@@ -1056,54 +1069,56 @@ func randTime(rng *rand.Rand) time.Time {
 	return t.In(time.FixedZone(fmt.Sprintf("Z%d", off), off))
 }
 
-func randTimestamp(rng *rand.Rand) incident.Timestamp {
+func valRandTimestamp(rng *rand.Rand) incident.Timestamp {
 	ps := append(incident.Precisions(), "", "week")
-	return incident.Timestamp{At: randTime(rng), Precision: ps[rng.IntN(len(ps))], Estimated: rng.IntN(2) == 0}
+	return incident.Timestamp{At: valRandTime(rng), Precision: ps[rng.IntN(len(ps))], Estimated: rng.IntN(2) == 0}
 }
 
-func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
+func valPick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
-// randEnum returns a valid value of the set or a random string.
-func randEnum[T ~string](rng *rand.Rand, set []T) T {
+// valRandEnum returns a valid value of the set or a random string.
+func valRandEnum[T ~string](rng *rand.Rand, set []T) T {
 	if rng.IntN(3) == 0 {
-		return T(randString(rng))
+		return T(valRandString(rng))
 	}
-	return pick(rng, set)
+	return valPick(rng, set)
 }
 
-func noPanicMutations() []mutation {
-	return []mutation{
-		func(r *rand.Rand, inc *incident.Incident) { inc.Phase = randEnum(r, incident.Phases()) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.State = randEnum(r, incident.States()) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Outcome = randEnum(r, incident.Outcomes()) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Priority = randEnum(r, incident.Priorities()) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.TLP = randEnum(r, incident.TLPs()) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Severity = incident.Severity(randString(r)) },
+func noPanicMutations() []valMutation {
+	return []valMutation{
+		func(r *rand.Rand, inc *incident.Incident) { inc.Phase = valRandEnum(r, incident.Phases()) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.State = valRandEnum(r, incident.States()) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Outcome = valRandEnum(r, incident.Outcomes()) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Priority = valRandEnum(r, incident.Priorities()) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.TLP = valRandEnum(r, incident.TLPs()) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Severity = incident.Severity(valRandString(r)) },
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Category = incident.Category{Taxonomy: randString(r), Class: randString(r), Type: randString(r)}
+			inc.Category = incident.Category{Taxonomy: valRandString(r), Class: valRandString(r), Type: valRandString(r)}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Categories = append(inc.Categories, incident.Category{Class: randString(r)}, inc.Category)
+			inc.Categories = append(inc.Categories, incident.Category{Class: valRandString(r)}, inc.Category)
 		},
-		func(r *rand.Rand, inc *incident.Incident) { inc.Ref = incident.Ref(randString(r)) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Title = randString(r) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Description = randString(r) },
-		func(r *rand.Rand, inc *incident.Incident) { inc.Org = randString(r) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Ref = incident.Ref(valRandString(r)) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Title = valRandString(r) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Description = valRandString(r) },
+		func(r *rand.Rand, inc *incident.Incident) { inc.Org = valRandString(r) },
 		func(r *rand.Rand, inc *incident.Incident) { inc.Version = r.Int64() - r.Int64() },
-		func(r *rand.Rand, inc *incident.Incident) { inc.CreatedAt, inc.UpdatedAt = randTime(r), randTime(r) },
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Timeline.Set(pick(r, incident.Anchors()), randTimestamp(r))
+			inc.CreatedAt, inc.UpdatedAt = valRandTime(r), valRandTime(r)
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Timeline.Reopened = append(inc.Timeline.Reopened, randTimestamp(r), randTimestamp(r))
+			inc.Timeline.Set(valPick(r, incident.Anchors()), valRandTimestamp(r))
+		},
+		func(r *rand.Rand, inc *incident.Incident) {
+			inc.Timeline.Reopened = append(inc.Timeline.Reopened, valRandTimestamp(r), valRandTimestamp(r))
 		},
 		func(r *rand.Rand, inc *incident.Incident) { inc.Timeline = incident.Timeline{} },
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Resolution = &incident.Resolution{Kind: randEnum(r, incident.ResolutionKinds()), SetAt: randTime(r),
-				SetBy: incident.ActorID(randString(r)), DuplicateOf: pick(r, []uuid.UUID{uuid.Nil, inc.ID, valOtherID})}
+			inc.Resolution = &incident.Resolution{Kind: valRandEnum(r, incident.ResolutionKinds()), SetAt: valRandTime(r),
+				SetBy: incident.ActorID(valRandString(r)), DuplicateOf: valPick(r, []uuid.UUID{uuid.Nil, inc.ID, valOtherID})}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.EventIDs = pick(r, [][]uuid.UUID{nil, {}, {uuid.Nil}, {valEventID, valEventID}})
+			inc.EventIDs = valPick(r, [][]uuid.UUID{nil, {}, {uuid.Nil}, {valEventID, valEventID}})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Tasks, inc.Notes, inc.Evidence, inc.Roles = nil, nil, nil, nil
@@ -1112,71 +1127,71 @@ func noPanicMutations() []mutation {
 			inc.Tasks, inc.Notes, inc.Evidence, inc.Roles = []incident.Task{}, []incident.Note{}, []incident.Evidence{}, []incident.RoleAssignment{}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Tasks = append(inc.Tasks, incident.Task{ID: randString(r), Title: randString(r), Status: randEnum(r, incident.TaskStatuses()),
-				Phase: randEnum(r, incident.Phases()), Reason: randString(r), Due: randTime(r), FinishedAt: randTime(r)})
+			inc.Tasks = append(inc.Tasks, incident.Task{ID: valRandString(r), Title: valRandString(r), Status: valRandEnum(r, incident.TaskStatuses()),
+				Phase: valRandEnum(r, incident.Phases()), Reason: valRandString(r), Due: valRandTime(r), FinishedAt: valRandTime(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Roles = append(inc.Roles, incident.RoleAssignment{Role: randEnum(r, incident.Roles()), Actor: incident.ActorID(randString(r)),
-				From: randTime(r), Until: randTime(r)})
+			inc.Roles = append(inc.Roles, incident.RoleAssignment{Role: valRandEnum(r, incident.Roles()), Actor: incident.ActorID(valRandString(r)),
+				From: valRandTime(r), Until: valRandTime(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Contacts = append(inc.Contacts, incident.Contact{ID: incident.ActorID(randString(r)), Kind: incident.ActorKind(randString(r)),
-				Name: randString(r), Erased: r.IntN(2) == 0})
+			inc.Contacts = append(inc.Contacts, incident.Contact{ID: incident.ActorID(valRandString(r)), Kind: incident.ActorKind(valRandString(r)),
+				Name: valRandString(r), Erased: r.IntN(2) == 0})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Notes = append(inc.Notes, incident.Note{ID: randString(r), At: randTime(r), Text: randString(r), Erased: r.IntN(2) == 0})
+			inc.Notes = append(inc.Notes, incident.Note{ID: valRandString(r), At: valRandTime(r), Text: valRandString(r), Erased: r.IntN(2) == 0})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Labels = append(inc.Labels, randString(r), randString(r))
+			inc.Labels = append(inc.Labels, valRandString(r), valRandString(r))
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Links = append(inc.Links, incident.Link{System: randString(r), Key: randString(r), URL: randString(r)})
+			inc.Links = append(inc.Links, incident.Link{System: valRandString(r), Key: valRandString(r), URL: valRandString(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			e := incident.Evidence{ID: randString(r), CollectedAt: randTime(r), SHA256: randString(r), Size: r.Int64() - r.Int64()}
+			e := incident.Evidence{ID: valRandString(r), CollectedAt: valRandTime(r), SHA256: valRandString(r), Size: r.Int64() - r.Int64()}
 			for range r.IntN(4) {
-				e.Custody = append(e.Custody, incident.CustodyTransfer{At: randTime(r), From: incident.ActorID(randString(r)),
-					To: incident.ActorID(randString(r)), SHA256: randString(r)})
+				e.Custody = append(e.Custody, incident.CustodyTransfer{At: valRandTime(r), From: incident.ActorID(valRandString(r)),
+					To: incident.ActorID(valRandString(r)), SHA256: valRandString(r)})
 			}
 			inc.Evidence = append(inc.Evidence, e)
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Facts.DataSubjects = incident.Fact[int64]{Value: r.Int64() - r.Int64(), KnownAt: randTime(r),
-				History: []incident.FactRevision[int64]{{KnownAt: randTime(r)}, {KnownAt: randTime(r)}}}
+			inc.Facts.DataSubjects = incident.Fact[int64]{Value: r.Int64() - r.Int64(), KnownAt: valRandTime(r),
+				History: []incident.FactRevision[int64]{{KnownAt: valRandTime(r)}, {KnownAt: valRandTime(r)}}}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Facts.MemberStates.Value = []string{randString(r), randString(r)}
+			inc.Facts.MemberStates.Value = []string{valRandString(r), valRandString(r)}
 			// one key only: with more, the problem order depends on map order (see TestValidateStableOrder).
-			inc.Facts.ResidentsByState.Value = map[string]int64{randString(r): r.Int64() - r.Int64()}
+			inc.Facts.ResidentsByState.Value = map[string]int64{valRandString(r): r.Int64() - r.Int64()}
 		},
 		func(r *rand.Rand, inc *incident.Incident) { inc.Facts = incident.Facts{} },
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Facts.EconomicImpact = incident.Fact[incident.Money]{Value: incident.Money{Currency: randString(r), Minor: r.Int64() - r.Int64()},
-				KnownAt: randTime(r)}
+			inc.Facts.EconomicImpact = incident.Fact[incident.Money]{Value: incident.Money{Currency: valRandString(r), Minor: r.Int64() - r.Int64()},
+				KnownAt: valRandTime(r)}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Impact = incident.Impact{Confidentiality: randEnum(r, incident.ImpactLevels()), Functional: randEnum(r, incident.ImpactLevels()),
-				Information:    []incident.InformationImpact{randEnum(r, incident.InformationImpacts()), randEnum(r, incident.InformationImpacts())},
-				Recoverability: randEnum(r, incident.Recoverabilities()),
-				Assets:         []incident.Asset{{ID: randString(r), Criticality: randEnum(r, incident.Criticalities())}},
-				Services:       []incident.Service{{Name: randString(r)}}, Cost: &incident.Money{Currency: randString(r)}}
+			inc.Impact = incident.Impact{Confidentiality: valRandEnum(r, incident.ImpactLevels()), Functional: valRandEnum(r, incident.ImpactLevels()),
+				Information:    []incident.InformationImpact{valRandEnum(r, incident.InformationImpacts()), valRandEnum(r, incident.InformationImpacts())},
+				Recoverability: valRandEnum(r, incident.Recoverabilities()),
+				Assets:         []incident.Asset{{ID: valRandString(r), Criticality: valRandEnum(r, incident.Criticalities())}},
+				Services:       []incident.Service{{Name: valRandString(r)}}, Cost: &incident.Money{Currency: valRandString(r)}}
 		},
 		func(r *rand.Rand, inc *incident.Incident) { inc.Impact = incident.Impact{} },
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Obligations = append(inc.Obligations, incident.Obligation{ID: randString(r), Due: randTime(r), StartAt: randTime(r),
-				LegalEnd: randTime(r), SubmittedAt: randTime(r), Waived: randString(r)})
+			inc.Obligations = append(inc.Obligations, incident.Obligation{ID: valRandString(r), Due: valRandTime(r), StartAt: valRandTime(r),
+				LegalEnd: valRandTime(r), SubmittedAt: valRandTime(r), Waived: valRandString(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.Reviews = append(inc.Reviews, incident.ReviewRef{ID: randString(r), CompletedAt: randTime(r)})
+			inc.Reviews = append(inc.Reviews, incident.ReviewRef{ID: valRandString(r), CompletedAt: valRandTime(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.MergedInto = pick(r, []uuid.UUID{uuid.Nil, inc.ID, valOtherID})
-			inc.Merged = pick(r, [][]uuid.UUID{nil, {inc.ID}, {uuid.Nil, uuid.Nil}})
+			inc.MergedInto = valPick(r, []uuid.UUID{uuid.Nil, inc.ID, valOtherID})
+			inc.Merged = valPick(r, [][]uuid.UUID{nil, {inc.ID}, {uuid.Nil, uuid.Nil}})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
-			inc.DataProtection = incident.DataProtection{RetentionCategory: randString(r),
-				LegalHold: pick(r, []*incident.LegalHold{nil, {}, {Since: randTime(r)}}),
-				Erasures:  []incident.Erasure{{At: randTime(r), Reason: randString(r)}}}
+			inc.DataProtection = incident.DataProtection{RetentionCategory: valRandString(r),
+				LegalHold: valPick(r, []*incident.LegalHold{nil, {}, {Since: valRandTime(r)}}),
+				Erasures:  []incident.Erasure{{At: valRandTime(r), Reason: valRandString(r)}}}
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Header, inc.Handling = incident.Header{}, incident.Handling{}
@@ -1244,16 +1259,16 @@ func TestValidateNoPanic(t *testing.T) {
 		for i := range iterations / 2 {
 			rng := rand.New(rand.NewPCG(27035, uint64(i)))
 			ev, vu := validEvent(t), validVulnerability(t)
-			ev.State, vu.Phase = randEnum(rng, incident.States()), randEnum(rng, incident.Phases())
-			ev.Timeline.Set(pick(rng, incident.Anchors()), randTimestamp(rng))
-			ev.Evidence = []incident.Evidence{{SHA256: randString(rng), Custody: []incident.CustodyTransfer{{At: randTime(rng)}}}}
-			ev.IncidentID = pick(rng, []uuid.UUID{uuid.Nil, ev.ID, valIncidentID})
-			ev.DetectionMethod, ev.Source = randString(rng), randString(rng)
-			vu.CVEs = []string{randString(rng), randString(rng), "CVE-2024-3094", "CVE-2024-3094"}
-			vu.CVSS = pick(rng, []*incident.CVSS{nil, {Version: randString(rng), Score: rng.NormFloat64() * 10, Vector: randString(rng)},
+			ev.State, vu.Phase = valRandEnum(rng, incident.States()), valRandEnum(rng, incident.Phases())
+			ev.Timeline.Set(valPick(rng, incident.Anchors()), valRandTimestamp(rng))
+			ev.Evidence = []incident.Evidence{{SHA256: valRandString(rng), Custody: []incident.CustodyTransfer{{At: valRandTime(rng)}}}}
+			ev.IncidentID = valPick(rng, []uuid.UUID{uuid.Nil, ev.ID, valIncidentID})
+			ev.DetectionMethod, ev.Source = valRandString(rng), valRandString(rng)
+			vu.CVEs = []string{valRandString(rng), valRandString(rng), "CVE-2024-3094", "CVE-2024-3094"}
+			vu.CVSS = valPick(rng, []*incident.CVSS{nil, {Version: valRandString(rng), Score: rng.NormFloat64() * 10, Vector: valRandString(rng)},
 				{Score: math.NaN()}, {Score: math.Inf(-1)}})
-			vu.Assets = append(vu.Assets, incident.Asset{Criticality: incident.Criticality(randString(rng))})
-			vu.IncidentIDs = pick(rng, [][]uuid.UUID{nil, {uuid.Nil}, {valIncidentID, valIncidentID}})
+			vu.Assets = append(vu.Assets, incident.Asset{Criticality: incident.Criticality(valRandString(rng))})
+			vu.IncidentIDs = valPick(rng, [][]uuid.UUID{nil, {uuid.Nil}, {valIncidentID, valIncidentID}})
 			var eerr, verr error
 			require.NotPanics(t, func() { eerr = ev.Validate() }, "iteration %d", i)
 			require.NotPanics(t, func() { verr = vu.Validate() }, "iteration %d", i)

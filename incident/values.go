@@ -213,8 +213,11 @@ func (s State) Valid() bool { return member(s, States()) }
 // Phases returns the phases a record in state s may be in. Most states
 // belong to one phase; analysis continues from assess and decide into
 // respond, and a record can be closed from any phase after detection (an
-// event closed as a false positive never reaches respond). The package
-// lifecycle refines this with its transitions.
+// event closed as a false positive never reaches respond). No state belongs
+// to plan and prepare: that phase is the organisation's preparation
+// (package prepare), not a place records sit; the loop from learn lessons
+// back to it carries lessons, not records. The package lifecycle refines
+// this with its transitions.
 func (s State) Phases() []Phase {
 	switch s {
 	case StateDetection, StateReporting:
@@ -228,7 +231,7 @@ func (s State) Phases() []Phase {
 	case StateConclusion:
 		return []Phase{PhaseRespond, PhaseLearnLessons}
 	case StateClosed:
-		return []Phase{PhaseDetectReport, PhaseAssessDecide, PhaseRespond, PhaseLearnLessons, PhasePlanPrepare}
+		return []Phase{PhaseDetectReport, PhaseAssessDecide, PhaseRespond, PhaseLearnLessons}
 	}
 	return nil
 }

@@ -108,6 +108,7 @@ func Multi(ns ...Notifier) Notifier {
 
 type multi []Notifier
 
+// Notify delivers to every notifier; see Multi.
 func (m multi) Notify(ctx context.Context, n Notification) error {
 	var errs []error
 	permanent := true

@@ -1,10 +1,48 @@
-// Package memory is NOT IMPLEMENTED YET. It holds no code; its API arrives
-// with GitHub issue #3.
+// Package memory is the in-memory implementation of the storage contracts of
+// package store: the SDK's embedded default and the reference the
+// conformance suite in package store/storetest is measured against. It is
+// meant for tests, examples and small hosts that do not need durable
+// storage: nothing survives the process.
 //
-// It will own an in-memory implementation of the storage contracts of
-// package store. It is the embedded default, meant for tests, examples
-// and small hosts that do not need durable storage, and it must pass the
-// conformance suite in package store/storetest.
+//	st := memory.New()
+//	err := st.Commit(ctx, "acme", &store.Write{Create: []incident.Record{inc}})
+//
+// # Guarantees
+//
+//   - Safe for concurrent use. Each tenant's data sits behind its own
+//     read-write lock; tenants do not contend with each other.
+//   - Atomic writes. Commit checks every precondition of a Write (records
+//     to create are absent, updated records, timers and documents carry the
+//     stored version, audit sequence numbers continue the stored trails)
+//     before it changes anything, so a failing Commit changes nothing, in
+//     the store or in the Write.
+//   - Copies in and out. Records, audit records, outbox entries, timers and
+//     documents are deep-copied when they are written and when they are
+//     read: no caller ever shares a slice, map or pointer with the store or
+//     with another caller.
+//   - No lock while yielding. List, AuditTrail, DeadLetters and
+//     ListDocuments copy one page under the read lock, release it, yield the
+//     copies and fetch the next page by keyset (the position after the last
+//     one examined). A loop body may therefore call the store, Commit
+//     included, without deadlocking, and every element that exists for the
+//     whole scan is yielded exactly once, in order, while others are created
+//     or updated.
+//   - Tenant isolation. Every tenant has its own maps; an ID of another
+//     tenant is simply not found.
+//
+// # Choices the contract leaves open
+//
+//   - The store has no clock: it never sets UpdatedAt or any other time of
+//     its own; the times it keeps come from the Write or the method's now.
+//   - An outbox lease that expired but was not claimed again is still the
+//     entry's current lease: Ack and Nack with it succeed, as nobody else
+//     holds the entry.
+//   - Nack needs Failure.Now, because a dead letter is marked by a non-zero
+//     DeadAt; a zero Now is ErrInvalid.
+//   - Commit refuses an outbox entry whose ID is still in the outbox with
+//     ErrExists, like a record key.
+//   - DeadLetters orders by CreatedAt, then ID, like Claim: "oldest" is the
+//     notification's age, which never changes, so the scan is stable.
 //
 // It serves the record-keeping requirements of ISO/IEC 27035-1 and
 // ISO/IEC 27035-2 through package store.
