@@ -17,8 +17,9 @@ import (
 //
 // Every copy keeps nil apart from empty: a nil slice or map stays nil, an
 // empty one stays empty, so reflect.DeepEqual holds between a record and its
-// copy. When a field is added to a record, add it here too;
-// TestCloneSharesNothing fails until then.
+// copy. When a slice, map or pointer is added to a record, copy it here:
+// TestCloneFixturesAreFull fails until the test fixtures fill the new field,
+// and TestCloneSharesNothing then fails until it is copied here.
 
 // Clone returns a deep copy of the event that shares no slice, map or
 // pointer with it; nil for a nil event.
@@ -139,7 +140,7 @@ func clonePtr[T any](p *T) *T {
 // capped at its length, advancing *buf past it. A nil s gives nil and an
 // empty one an empty non-nil slice, without touching *buf. *buf must have
 // room for s.
-func carve[S ~[]E, E any](buf *[]E, s S) S {
+func carve[S ~[]E, E any](buf *S, s S) S {
 	if s == nil {
 		return nil
 	}
@@ -149,7 +150,7 @@ func carve[S ~[]E, E any](buf *[]E, s S) S {
 	n := copy(*buf, s)
 	part := (*buf)[:n:n]
 	*buf = (*buf)[n:]
-	return S(part)
+	return part
 }
 
 // cloneEvidence copies the items and their custody chains: one allocation
@@ -213,9 +214,9 @@ func cloneExtra(src map[string]json.RawMessage) map[string]json.RawMessage {
 	for _, v := range src {
 		n += len(v)
 	}
-	var buf []byte
+	var buf json.RawMessage
 	if n > 0 {
-		buf = make([]byte, n)
+		buf = make(json.RawMessage, n)
 	}
 	for k, v := range src {
 		out[k] = carve(&buf, v)

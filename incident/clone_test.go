@@ -745,23 +745,26 @@ func TestCloneConcurrent(t *testing.T) {
 	}
 }
 
-// TestCloneIncidentAllocs holds the realistic incident to the lifecycle
-// engine's budget of 40 allocations per transition, of which a copy may
-// not take all; it logs the actual count.
+// cloneSink keeps benchmark results alive.
+var cloneSink *incident.Incident
+
+// TestCloneIncidentAllocs holds Clone to one allocation for the record plus
+// one per non-empty slice or map (nested slices of one type together): 24
+// for the realistic incident, well inside the lifecycle engine's budget of
+// 40 per transition.
 func TestCloneIncidentAllocs(t *testing.T) {
 	inc := cloneBenchIncident()
-	var sink *incident.Incident
-	n := testing.AllocsPerRun(100, func() { sink = inc.Clone() })
-	require.True(t, reflect.DeepEqual(inc, sink))
+	n := testing.AllocsPerRun(100, func() { cloneSink = inc.Clone() })
+	require.True(t, reflect.DeepEqual(inc, cloneSink))
 	t.Logf("Incident.Clone: %.0f allocations", n)
-	assert.LessOrEqual(t, n, 25.0)
+	assert.LessOrEqual(t, n, 24.0)
 }
 
 func BenchmarkCloneIncident(b *testing.B) {
 	inc := cloneBenchIncident()
 	b.ReportAllocs()
 	for b.Loop() {
-		inc.Clone()
+		cloneSink = inc.Clone()
 	}
 }
 

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"slices"
 	"time"
 )
 
@@ -171,12 +172,12 @@ const (
 )
 
 // Anchors lists the single-valued anchors in timeline order.
-func Anchors() []Anchor {
-	return []Anchor{AnchorOccurred, AnchorCompromised, AnchorDetected, AnchorReported, AnchorAware,
-		AnchorAcknowledged, AnchorAssessed, AnchorDeclared, AnchorClassifiedMajor, AnchorMaterialityDetermined,
-		AnchorDiscovered, AnchorContained, AnchorEradicated, AnchorRecovered, AnchorServiceUnavailableFrom,
-		AnchorServiceRestored, AnchorClosed}
-}
+func Anchors() []Anchor { return slices.Clone(anchorList[:]) }
+
+var anchorList = [...]Anchor{AnchorOccurred, AnchorCompromised, AnchorDetected, AnchorReported, AnchorAware,
+	AnchorAcknowledged, AnchorAssessed, AnchorDeclared, AnchorClassifiedMajor, AnchorMaterialityDetermined,
+	AnchorDiscovered, AnchorContained, AnchorEradicated, AnchorRecovered, AnchorServiceUnavailableFrom,
+	AnchorServiceRestored, AnchorClosed}
 
 // Get returns the anchor's value; ok is false for an unknown anchor name.
 func (tl *Timeline) Get(a Anchor) (Timestamp, bool) {

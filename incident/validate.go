@@ -52,15 +52,15 @@ func (inc *Incident) ValidateWith(voc *Vocabulary) error {
 	}
 	v := newValidator(voc, KindIncident)
 	v.header(&inc.Header, KindIncident)
-	v.handling(&inc.Handling, inc.Timeline)
+	v.handling(&inc.Handling, &inc.Timeline, inc.ID)
 	if len(inc.EventIDs) == 0 {
-		v.add("event_ids", nil, RuleRequired, "an incident is assessed from at least one event", ErrRequired)
+		v.add(at("event_ids"), nil, RuleRequired, "an incident is assessed from at least one event", ErrRequired)
 	}
-	v.ids("event_ids", inc.EventIDs)
-	v.ids("vulnerability_ids", inc.VulnerabilityIDs)
-	v.timeline("timeline", &inc.Timeline)
+	v.ids(at("event_ids"), inc.EventIDs)
+	v.ids(at("vulnerability_ids"), inc.VulnerabilityIDs)
+	v.timeline(at("timeline"), &inc.Timeline)
 	v.facts(&inc.Facts)
-	v.impact("impact", &inc.Impact)
+	v.impact(at("impact"), &inc.Impact)
 	v.evidence(inc.Evidence)
 	v.obligations(inc.Obligations)
 	v.reviews(inc.Reviews)
@@ -78,13 +78,13 @@ func (ev *Event) ValidateWith(voc *Vocabulary) error {
 	}
 	v := newValidator(voc, KindEvent)
 	v.header(&ev.Header, KindEvent)
-	v.handling(&ev.Handling, ev.Timeline)
-	v.timeline("timeline", &ev.Timeline)
-	v.text("detection_method", ev.DetectionMethod, MaxShortTextBytes)
-	v.text("source", ev.Source, MaxShortTextBytes)
+	v.handling(&ev.Handling, &ev.Timeline, ev.ID)
+	v.timeline(at("timeline"), &ev.Timeline)
+	v.text(at("detection_method"), ev.DetectionMethod, MaxShortTextBytes)
+	v.text(at("source"), ev.Source, MaxShortTextBytes)
 	v.evidence(ev.Evidence)
 	if ev.IncidentID == ev.ID && ev.ID != uuid.Nil {
-		v.add("incident_id", ev.IncidentID.String(), RuleMerge, "an event cannot be its own incident", ErrInconsistent)
+		v.add(at("incident_id"), ev.IncidentID.String(), RuleMerge, "an event cannot be its own incident", ErrInconsistent)
 	}
 	return v.err()
 }
@@ -99,29 +99,29 @@ func (vu *Vulnerability) ValidateWith(voc *Vocabulary) error {
 	}
 	v := newValidator(voc, KindVulnerability)
 	v.header(&vu.Header, KindVulnerability)
-	v.handling(&vu.Handling, vu.Timeline)
-	v.timeline("timeline", &vu.Timeline)
+	v.handling(&vu.Handling, &vu.Timeline, vu.ID)
+	v.timeline(at("timeline"), &vu.Timeline)
 	for i, c := range vu.CVEs {
 		if !validCVE(c) {
-			v.add(idx("cves", i, ""), c, RuleCVE, "want CVE-YYYY-NNNN", ErrFormat)
+			v.add(at("cves").i(i), c, RuleCVE, "want CVE-YYYY-NNNN", ErrFormat)
 		}
 	}
 	if dup, ok := firstDuplicate(vu.CVEs); ok {
-		v.add("cves", dup, RuleDuplicateID, "listed twice", ErrDuplicate)
+		v.add(at("cves"), dup, RuleDuplicateID, "listed twice", ErrDuplicate)
 	}
 	if c := vu.CVSS; c != nil {
 		switch c.Version {
 		case "2.0", "3.0", "3.1", "4.0":
 		default:
-			v.add("cvss.version", c.Version, RuleCVSS, "want 2.0, 3.0, 3.1 or 4.0", ErrInvalid)
+			v.add(at("cvss.version"), c.Version, RuleCVSS, "want 2.0, 3.0, 3.1 or 4.0", ErrInvalid)
 		}
 		if !(c.Score >= 0 && c.Score <= 10) {
-			v.add("cvss.score", c.Score, RuleCVSS, "want 0.0 to 10.0", ErrInvalid)
+			v.add(at("cvss.score"), c.Score, RuleCVSS, "want 0.0 to 10.0", ErrInvalid)
 		}
-		v.text("cvss.vector", c.Vector, MaxShortTextBytes)
+		v.text(at("cvss.vector"), c.Vector, MaxShortTextBytes)
 	}
-	v.assets("assets", vu.Assets)
-	v.ids("incident_ids", vu.IncidentIDs)
+	v.assets(at("assets"), vu.Assets)
+	v.ids(at("incident_ids"), vu.IncidentIDs)
 	return v.err()
 }
 
@@ -138,11 +138,11 @@ func newValidator(voc *Vocabulary, kind Kind) *validator {
 	return &validator{voc: voc, kind: kind}
 }
 
-func (v *validator) add(path string, value any, rule Rule, reason string, sentinel error) {
+func (v *validator) add(path loc, value any, rule Rule, reason string, sentinel error) {
 	if len(v.errs) >= maxValidationErrors {
 		return
 	}
-	v.errs = append(v.errs, &FieldError{Path: path, Value: value, Rule: rule, Reason: reason, Err: sentinel})
+	v.errs = append(v.errs, &FieldError{Path: path.String(), Value: value, Rule: rule, Reason: reason, Err: sentinel})
 }
 
 func (v *validator) err() error {
@@ -152,42 +152,75 @@ func (v *validator) err() error {
 	return &ValidationError{Kind: v.kind, Fields: v.errs}
 }
 
-// idx builds "prefix[i].field" (or "prefix[i]") only when a problem is
-// reported, so a valid record costs no path strings.
-func idx(prefix string, i int, field string) string {
-	s := prefix + "[" + strconv.Itoa(i) + "]"
-	if field != "" {
-		s += "." + field
-	}
-	return s
+// loc is a JSON path (tasks[2].title) kept as parts, so building one costs
+// nothing: String renders it only when a problem is reported, and a valid
+// record allocates no path strings.
+type loc struct {
+	seg [5]string
+	idx [5]int // idx[k] is the index after seg[k]; -1 for none
+	n   int
 }
 
-func join(prefix, field string) string {
-	if prefix == "" {
-		return field
-	}
-	return prefix + "." + field
+// at starts a path with one segment (which may itself contain dots).
+func at(field string) loc {
+	l := loc{n: 1}
+	l.seg[0], l.idx[0] = field, -1
+	return l
 }
 
-func (v *validator) required(path string, empty bool) {
+// f appends a field.
+func (l loc) f(field string) loc {
+	if l.n < len(l.seg) {
+		l.seg[l.n], l.idx[l.n] = field, -1
+		l.n++
+	}
+	return l
+}
+
+// i indexes the last segment.
+func (l loc) i(i int) loc {
+	if l.n > 0 {
+		l.idx[l.n-1] = i
+	}
+	return l
+}
+
+// String renders the path.
+func (l loc) String() string {
+	var b strings.Builder
+	for k := range l.n {
+		if k > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(l.seg[k])
+		if l.idx[k] >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(l.idx[k]))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+func (v *validator) required(path loc, empty bool) {
 	if empty {
 		v.add(path, nil, RuleRequired, "required", ErrRequired)
 	}
 }
 
-func (v *validator) text(path, s string, limit int) {
+func (v *validator) text(path loc, s string, limit int) {
 	if len(s) > limit {
 		v.add(path, len(s), RuleTextLength, "longer than "+strconv.Itoa(limit)+" bytes", ErrInvalid)
 	}
 }
 
-func (v *validator) enum(path string, value string, ok bool) {
+func (v *validator) enum(path loc, value string, ok bool) {
 	if !ok {
 		v.add(path, value, RuleEnum, "unknown value", ErrUnknownValue)
 	}
 }
 
-func (v *validator) utc(path string, t time.Time) {
+func (v *validator) utc(path loc, t time.Time) {
 	if t.IsZero() {
 		return
 	}
@@ -196,114 +229,116 @@ func (v *validator) utc(path string, t time.Time) {
 	}
 }
 
-func (v *validator) when(path string, t time.Time) {
+func (v *validator) when(path loc, t time.Time) {
 	v.required(path, t.IsZero())
 	v.utc(path, t)
 }
 
 func (v *validator) header(h *Header, kind Kind) {
-	v.required("id", h.ID == uuid.Nil)
-	v.required("org", h.Org == "")
-	v.text("org", h.Org, MaxShortTextBytes)
-	v.text("org_unit", h.OrgUnit, MaxShortTextBytes)
+	v.required(at("id"), h.ID == uuid.Nil)
+	v.required(at("org"), h.Org == "")
+	v.text(at("org"), h.Org, MaxShortTextBytes)
+	v.text(at("org_unit"), h.OrgUnit, MaxShortTextBytes)
 	if h.Ref == "" {
-		v.required("ref", true)
+		v.required(at("ref"), true)
 	} else if k, _, _, err := h.Ref.Parse(); err != nil {
 		var fe *FieldError
 		reason := "malformed reference"
 		if errors.As(err, &fe) {
 			reason = fe.Reason
 		}
-		v.add("ref", string(h.Ref), RuleRefFormat, reason, ErrFormat)
+		v.add(at("ref"), string(h.Ref), RuleRefFormat, reason, ErrFormat)
 	} else if k != kind {
-		v.add("ref", string(h.Ref), RuleRefFormat, "prefix names a "+string(k)+", not a "+string(kind), ErrFormat)
+		v.add(at("ref"), string(h.Ref), RuleRefFormat, "prefix names a "+string(k)+", not a "+string(kind), ErrFormat)
 	}
-	v.when("created_at", h.CreatedAt)
-	v.when("updated_at", h.UpdatedAt)
+	v.when(at("created_at"), h.CreatedAt)
+	v.when(at("updated_at"), h.UpdatedAt)
 	if !h.CreatedAt.IsZero() && h.UpdatedAt.Before(h.CreatedAt) && !h.UpdatedAt.IsZero() {
-		v.add("updated_at", h.UpdatedAt.Format(time.RFC3339Nano), RuleHeaderOrder, "updated before created", ErrOrder)
+		v.add(at("updated_at"), h.UpdatedAt.Format(time.RFC3339Nano), RuleHeaderOrder, "updated before created", ErrOrder)
 	}
 	if h.Version < 0 {
-		v.add("version", h.Version, RuleVersion, "version must not be negative", ErrInvalid)
+		v.add(at("version"), h.Version, RuleVersion, "version must not be negative", ErrInvalid)
 	}
 }
 
-func (v *validator) handling(h *Handling, tl Timeline) {
-	v.required("title", strings.TrimSpace(h.Title) == "")
-	v.text("title", h.Title, MaxTitleBytes)
-	v.text("description", h.Description, MaxLongTextBytes)
-	v.text("status", h.Status, MaxShortTextBytes)
-	v.required("phase", h.Phase == "")
+func (v *validator) handling(h *Handling, tl *Timeline, self uuid.UUID) {
+	v.required(at("title"), strings.TrimSpace(h.Title) == "")
+	v.text(at("title"), h.Title, MaxTitleBytes)
+	v.text(at("description"), h.Description, MaxLongTextBytes)
+	v.text(at("status"), h.Status, MaxShortTextBytes)
+	v.required(at("phase"), h.Phase == "")
 	if h.Phase != "" {
-		v.enum("phase", string(h.Phase), h.Phase.Valid())
+		v.enum(at("phase"), string(h.Phase), h.Phase.Valid())
 	}
-	v.required("state", h.State == "")
+	v.required(at("state"), h.State == "")
 	if h.State != "" {
-		v.enum("state", string(h.State), h.State.Valid())
+		v.enum(at("state"), string(h.State), h.State.Valid())
 	}
 	if h.Phase.Valid() && h.State.Valid() && h.Phase != "" && h.State != "" && !h.State.In(h.Phase) {
-		v.add("state", string(h.State), RulePhaseState, "state "+string(h.State)+" is not part of phase "+string(h.Phase), ErrInconsistent)
+		v.add(at("state"), string(h.State), RulePhaseState, "state "+string(h.State)+" is not part of phase "+string(h.Phase), ErrInconsistent)
 	}
 	if h.State == StateClosed {
 		if tl.Closed.IsZero() {
-			v.add("timeline.closed", nil, RuleClosedState, "a closed record needs timeline.closed", ErrInconsistent)
+			v.add(at("timeline.closed"), nil, RuleClosedState, "a closed record needs timeline.closed", ErrInconsistent)
 		} else if n := len(tl.Reopened); n > 0 && tl.Closed.Before(tl.Reopened[n-1]) {
-			v.add("state", string(h.State), RuleClosedState, "reopened after its last close but still closed", ErrInconsistent)
+			v.add(at("state"), string(h.State), RuleClosedState, "reopened after its last close but still closed", ErrInconsistent)
 		}
 	}
-	v.enum("outcome", string(h.Outcome), h.Outcome.Valid())
-	v.resolution(h)
+	v.enum(at("outcome"), string(h.Outcome), h.Outcome.Valid())
+	v.resolution(h, self)
 	if h.Severity != "" && v.voc.Severity != nil && !v.voc.Severity.Contains(h.Severity) {
-		v.add("severity", string(h.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
+		v.add(at("severity"), string(h.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
 	}
-	v.enum("priority", string(h.Priority), h.Priority.Valid())
+	v.enum(at("priority"), string(h.Priority), h.Priority.Valid())
 	v.categories(h)
-	v.text("reporter", string(h.Reporter), MaxShortTextBytes)
+	v.text(at("reporter"), string(h.Reporter), MaxShortTextBytes)
 	v.contacts(h.Contacts)
 	v.roles(h.Roles)
 	v.tasks(h.Tasks)
 	v.notes(h.Notes)
 	v.labels(h.Labels)
 	for i, l := range h.Links {
-		v.required(idx("links", i, "system"), l.System == "")
-		v.required(idx("links", i, "key"), l.Key == "")
-		v.text(idx("links", i, "url"), l.URL, MaxShortTextBytes)
+		v.required(at("links").i(i).f("system"), l.System == "")
+		v.required(at("links").i(i).f("key"), l.Key == "")
+		v.text(at("links").i(i).f("url"), l.URL, MaxShortTextBytes)
 	}
-	v.enum("tlp", string(h.TLP), h.TLP.Valid())
+	v.enum(at("tlp"), string(h.TLP), h.TLP.Valid())
 	v.dataProtection(&h.DataProtection)
 }
 
-func (v *validator) resolution(h *Handling) {
+func (v *validator) resolution(h *Handling, self uuid.UUID) {
 	r := h.Resolution
 	if r == nil {
 		return
 	}
-	v.enum("resolution.kind", string(r.Kind), r.Kind.Valid())
-	v.required("resolution.set_by", r.SetBy == "")
-	v.when("resolution.set_at", r.SetAt)
-	v.text("resolution.reason", r.Reason, MaxLongTextBytes)
+	v.enum(at("resolution.kind"), string(r.Kind), r.Kind.Valid())
+	v.required(at("resolution.set_by"), r.SetBy == "")
+	v.when(at("resolution.set_at"), r.SetAt)
+	v.text(at("resolution.reason"), r.Reason, MaxLongTextBytes)
 	switch r.Kind {
 	case ResolutionFalsePositive:
 		if h.Outcome != OutcomeNotIncident {
-			v.add("resolution.kind", string(r.Kind), RuleResolution, "a false positive needs outcome not_incident, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
+			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a false positive needs outcome not_incident, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
 		}
 	case ResolutionTruePositiveWithImpact, ResolutionTruePositiveWithoutImpact:
 		if h.Outcome != OutcomeIncident && h.Outcome != OutcomeNearMiss {
-			v.add("resolution.kind", string(r.Kind), RuleResolution, "a true positive needs outcome incident or near_miss, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
+			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a true positive needs outcome incident or near_miss, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
 		}
 	case ResolutionDuplicate:
 		if r.DuplicateOf == uuid.Nil {
-			v.add("resolution.duplicate_of", nil, RuleResolution, "a duplicate names its primary", ErrInconsistent)
+			v.add(at("resolution.duplicate_of"), nil, RuleResolution, "a duplicate names its primary", ErrInconsistent)
+		} else if r.DuplicateOf == self {
+			v.add(at("resolution.duplicate_of"), r.DuplicateOf.String(), RuleResolution, "a record cannot duplicate itself", ErrInconsistent)
 		}
 	}
 	if r.Kind != ResolutionDuplicate && r.DuplicateOf != uuid.Nil {
-		v.add("resolution.duplicate_of", r.DuplicateOf.String(), RuleResolution, "only a duplicate names a primary", ErrInconsistent)
+		v.add(at("resolution.duplicate_of"), r.DuplicateOf.String(), RuleResolution, "only a duplicate names a primary", ErrInconsistent)
 	}
 }
 
 func (v *validator) categories(h *Handling) {
-	check := func(path string, c Category) {
-		v.required(join(path, "class"), c.Class == "")
+	check := func(path loc, c Category) {
+		v.required(path.f("class"), c.Class == "")
 		if c.Class == "" {
 			return
 		}
@@ -312,14 +347,14 @@ func (v *validator) categories(h *Handling) {
 		}
 	}
 	if !h.Category.IsZero() {
-		check("category", h.Category)
+		check(at("category"), h.Category)
 	} else if len(h.Categories) > 0 {
-		v.add("category", nil, RuleCategoryRepeat, "further categories need a primary category", ErrDuplicate)
+		v.add(at("category"), nil, RuleCategoryRepeat, "further categories need a primary category", ErrDuplicate)
 	}
 	for i, c := range h.Categories {
-		check(idx("categories", i, ""), c)
+		check(at("categories").i(i), c)
 		if v.sameCategory(c, h.Category) || slices.ContainsFunc(h.Categories[:i], func(d Category) bool { return v.sameCategory(c, d) }) {
-			v.add(idx("categories", i, ""), c.String(), RuleCategoryRepeat, "category listed twice", ErrDuplicate)
+			v.add(at("categories").i(i), c.String(), RuleCategoryRepeat, "category listed twice", ErrDuplicate)
 		}
 	}
 }
@@ -338,18 +373,18 @@ func (v *validator) sameCategory(a, b Category) bool {
 
 func (v *validator) contacts(cs []Contact) {
 	for i, c := range cs {
-		v.required(idx("contacts", i, "id"), c.ID == "")
-		v.enum(idx("contacts", i, "kind"), string(c.Kind), c.Kind.Valid())
-		v.text(idx("contacts", i, "name"), c.Name, MaxShortTextBytes)
-		v.text(idx("contacts", i, "email"), c.Email, MaxShortTextBytes)
-		v.text(idx("contacts", i, "phone"), c.Phone, MaxShortTextBytes)
-		v.text(idx("contacts", i, "organisation"), c.Organisation, MaxShortTextBytes)
+		v.required(at("contacts").i(i).f("id"), c.ID == "")
+		v.enum(at("contacts").i(i).f("kind"), string(c.Kind), c.Kind.Valid())
+		v.text(at("contacts").i(i).f("name"), c.Name, MaxShortTextBytes)
+		v.text(at("contacts").i(i).f("email"), c.Email, MaxShortTextBytes)
+		v.text(at("contacts").i(i).f("phone"), c.Phone, MaxShortTextBytes)
+		v.text(at("contacts").i(i).f("organisation"), c.Organisation, MaxShortTextBytes)
 		if c.Erased && (c.Name != "" || c.Email != "" || c.Phone != "" || c.Organisation != "") {
-			v.add(idx("contacts", i, ""), string(c.ID), RuleErasedContact, "erased contact still has personal data", ErrInconsistent)
+			v.add(at("contacts").i(i), string(c.ID), RuleErasedContact, "erased contact still has personal data", ErrInconsistent)
 		}
 		for j := range i {
 			if cs[j].ID == c.ID && c.ID != "" {
-				v.add(idx("contacts", i, "id"), string(c.ID), RuleDuplicateID, "contact listed twice", ErrDuplicate)
+				v.add(at("contacts").i(i).f("id"), string(c.ID), RuleDuplicateID, "contact listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -358,12 +393,12 @@ func (v *validator) contacts(cs []Contact) {
 
 func (v *validator) roles(rs []RoleAssignment) {
 	for i, r := range rs {
-		v.enum(idx("roles", i, "role"), string(r.Role), r.Role.Valid())
-		v.required(idx("roles", i, "actor"), r.Actor == "")
-		v.when(idx("roles", i, "from"), r.From)
-		v.utc(idx("roles", i, "until"), r.Until)
+		v.enum(at("roles").i(i).f("role"), string(r.Role), r.Role.Valid())
+		v.required(at("roles").i(i).f("actor"), r.Actor == "")
+		v.when(at("roles").i(i).f("from"), r.From)
+		v.utc(at("roles").i(i).f("until"), r.Until)
 		if !r.Until.IsZero() && r.Until.Before(r.From) {
-			v.add(idx("roles", i, "until"), r.Until.Format(time.RFC3339), RuleTenure, "tenure ends before it starts", ErrOrder)
+			v.add(at("roles").i(i).f("until"), r.Until.Format(time.RFC3339), RuleTenure, "tenure ends before it starts", ErrOrder)
 			continue
 		}
 		if !r.Role.Single() {
@@ -372,7 +407,7 @@ func (v *validator) roles(rs []RoleAssignment) {
 		for j := range i {
 			o := rs[j]
 			if o.Role == r.Role && o.Actor != r.Actor && overlaps(o, r) {
-				v.add(idx("roles", i, ""), string(r.Actor), RuleTenureOverlap,
+				v.add(at("roles").i(i), string(r.Actor), RuleTenureOverlap,
 					string(r.Role)+" already held by "+string(o.Actor)+" at that time", ErrInconsistent)
 				break
 			}
@@ -390,25 +425,25 @@ func overlaps(a, b RoleAssignment) bool {
 
 func (v *validator) tasks(ts []Task) {
 	for i, t := range ts {
-		v.required(idx("tasks", i, "id"), t.ID == "")
-		v.required(idx("tasks", i, "title"), strings.TrimSpace(t.Title) == "")
-		v.text(idx("tasks", i, "title"), t.Title, MaxTitleBytes)
-		v.required(idx("tasks", i, "status"), t.Status == "")
+		v.required(at("tasks").i(i).f("id"), t.ID == "")
+		v.required(at("tasks").i(i).f("title"), strings.TrimSpace(t.Title) == "")
+		v.text(at("tasks").i(i).f("title"), t.Title, MaxTitleBytes)
+		v.required(at("tasks").i(i).f("status"), t.Status == "")
 		if t.Status != "" {
-			v.enum(idx("tasks", i, "status"), string(t.Status), t.Status.Valid())
+			v.enum(at("tasks").i(i).f("status"), string(t.Status), t.Status.Valid())
 		}
 		if t.Phase != "" {
-			v.enum(idx("tasks", i, "phase"), string(t.Phase), t.Phase.Valid())
+			v.enum(at("tasks").i(i).f("phase"), string(t.Phase), t.Phase.Valid())
 		}
 		if (t.Status == TaskWaived || t.Status == TaskCancelled) && strings.TrimSpace(t.Reason) == "" {
-			v.add(idx("tasks", i, "reason"), string(t.Status), RuleTaskReason, "a waived or cancelled task needs a reason", ErrRequired)
+			v.add(at("tasks").i(i).f("reason"), string(t.Status), RuleTaskReason, "a waived or cancelled task needs a reason", ErrRequired)
 		}
-		v.text(idx("tasks", i, "reason"), t.Reason, MaxLongTextBytes)
-		v.utc(idx("tasks", i, "due"), t.Due)
-		v.utc(idx("tasks", i, "finished_at"), t.FinishedAt)
+		v.text(at("tasks").i(i).f("reason"), t.Reason, MaxLongTextBytes)
+		v.utc(at("tasks").i(i).f("due"), t.Due)
+		v.utc(at("tasks").i(i).f("finished_at"), t.FinishedAt)
 		for j := range i {
 			if ts[j].ID == t.ID && t.ID != "" {
-				v.add(idx("tasks", i, "id"), t.ID, RuleDuplicateID, "task listed twice", ErrDuplicate)
+				v.add(at("tasks").i(i).f("id"), t.ID, RuleDuplicateID, "task listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -417,14 +452,14 @@ func (v *validator) tasks(ts []Task) {
 
 func (v *validator) notes(ns []Note) {
 	for i, n := range ns {
-		v.required(idx("notes", i, "id"), n.ID == "")
-		v.when(idx("notes", i, "at"), n.At)
-		v.required(idx("notes", i, "author"), n.Author == "")
-		v.required(idx("notes", i, "text"), n.Text == "" && !n.Erased)
-		v.text(idx("notes", i, "text"), n.Text, MaxLongTextBytes)
+		v.required(at("notes").i(i).f("id"), n.ID == "")
+		v.when(at("notes").i(i).f("at"), n.At)
+		v.required(at("notes").i(i).f("author"), n.Author == "")
+		v.required(at("notes").i(i).f("text"), n.Text == "" && !n.Erased)
+		v.text(at("notes").i(i).f("text"), n.Text, MaxLongTextBytes)
 		for j := range i {
 			if ns[j].ID == n.ID && n.ID != "" {
-				v.add(idx("notes", i, "id"), n.ID, RuleDuplicateID, "note listed twice", ErrDuplicate)
+				v.add(at("notes").i(i).f("id"), n.ID, RuleDuplicateID, "note listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -434,11 +469,11 @@ func (v *validator) notes(ns []Note) {
 func (v *validator) labels(ls []string) {
 	for i, l := range ls {
 		if !validLabel(l) {
-			v.add(idx("labels", i, ""), l, RuleLabel, "want 1–64 bytes of printable UTF-8 without spaces", ErrFormat)
+			v.add(at("labels").i(i), l, RuleLabel, "want 1–64 bytes of printable UTF-8 without spaces", ErrFormat)
 		}
 	}
 	if dup, ok := firstDuplicate(ls); ok {
-		v.add("labels", dup, RuleDuplicateID, "label listed twice", ErrDuplicate)
+		v.add(at("labels"), dup, RuleDuplicateID, "label listed twice", ErrDuplicate)
 	}
 }
 
@@ -466,10 +501,10 @@ func firstDuplicate[T comparable](xs []T) (T, bool) {
 	return zero, false
 }
 
-func (v *validator) ids(path string, ids []uuid.UUID) {
+func (v *validator) ids(path loc, ids []uuid.UUID) {
 	for i, id := range ids {
 		if id == uuid.Nil {
-			v.add(idx(path, i, ""), nil, RuleRequired, "nil UUID", ErrRequired)
+			v.add(path.i(i), nil, RuleRequired, "nil UUID", ErrRequired)
 		}
 	}
 	if dup, ok := firstDuplicate(ids); ok {
@@ -477,29 +512,29 @@ func (v *validator) ids(path string, ids []uuid.UUID) {
 	}
 }
 
-func (v *validator) timestamp(path string, t Timestamp) {
+func (v *validator) timestamp(path loc, t Timestamp) {
 	if t.IsZero() {
 		return
 	}
-	v.enum(path+".precision", string(t.Precision), t.Precision.Valid())
-	v.utc(path+".at", t.At)
+	v.enum(path.f("precision"), string(t.Precision), t.Precision.Valid())
+	v.utc(path.f("at"), t.At)
 	if t.Precision.Valid() && !t.At.Equal(t.Earliest()) {
-		v.add(path+".at", t.At.Format(time.RFC3339Nano), RulePrecision, "a "+string(t.Precision)+"-precision time starts its "+string(t.Precision), ErrInvalid)
+		v.add(path.f("at"), t.At.Format(time.RFC3339Nano), RulePrecision, "a "+string(t.Precision)+"-precision time starts its "+string(t.Precision), ErrInvalid)
 	}
 }
 
-func (v *validator) timeline(path string, tl *Timeline) {
-	for _, a := range Anchors() {
+func (v *validator) timeline(path loc, tl *Timeline) {
+	for _, a := range anchorList {
 		t, _ := tl.Get(a)
-		v.timestamp(join(path, string(a)), t)
+		v.timestamp(path.f(string(a)), t)
 	}
 	for i, t := range tl.Reopened {
-		v.timestamp(idx(join(path, "reopened"), i, ""), t)
+		v.timestamp(path.f("reopened").i(i), t)
 		if i > 0 && t.Before(tl.Reopened[i-1]) {
-			v.add(idx(join(path, "reopened"), i, ""), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopenings must be in ascending order", ErrOrder)
+			v.add(path.f("reopened").i(i), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopenings must be in ascending order", ErrOrder)
 		}
 		if t.Before(tl.Detected) {
-			v.add(idx(join(path, "reopened"), i, ""), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopened before detected", ErrOrder)
+			v.add(path.f("reopened").i(i), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopened before detected", ErrOrder)
 		}
 	}
 	// After a reopening later than the last close, the record is open
@@ -515,69 +550,69 @@ func (v *validator) timeline(path string, tl *Timeline) {
 		a, _ := tl.Get(p[0])
 		b, _ := tl.Get(p[1])
 		if b.Before(a) {
-			v.add(join(path, string(p[1])), b.At.Format(time.RFC3339Nano), RuleTimelineOrder,
+			v.add(path.f(string(p[1])), b.At.Format(time.RFC3339Nano), RuleTimelineOrder,
 				string(p[1])+" is before "+string(p[0])+" ("+a.At.Format(time.RFC3339Nano)+")", ErrOrder)
 		}
 	}
 }
 
 func (v *validator) facts(f *Facts) {
-	factTimes(v, "facts.personal_data", &f.PersonalData)
-	factTimes(v, "facts.personal_data_categories", &f.PersonalDataCategories)
-	factTimes(v, "facts.special_categories", &f.SpecialCategories)
-	factTimes(v, "facts.data_subjects", &f.DataSubjects)
-	factTimes(v, "facts.residents_by_state", &f.ResidentsByState)
-	factTimes(v, "facts.member_states", &f.MemberStates)
-	factTimes(v, "facts.clients_affected", &f.ClientsAffected)
-	factTimes(v, "facts.transactions_affected", &f.TransactionsAffected)
-	factTimes(v, "facts.economic_impact", &f.EconomicImpact)
-	factTimes(v, "facts.critical_services_affected", &f.CriticalServicesAffected)
-	factTimes(v, "facts.ransom_paid", &f.RansomPaid)
-	factTimes(v, "facts.entity_types", &f.EntityTypes)
+	factTimes(v, at("facts.personal_data"), &f.PersonalData)
+	factTimes(v, at("facts.personal_data_categories"), &f.PersonalDataCategories)
+	factTimes(v, at("facts.special_categories"), &f.SpecialCategories)
+	factTimes(v, at("facts.data_subjects"), &f.DataSubjects)
+	factTimes(v, at("facts.residents_by_state"), &f.ResidentsByState)
+	factTimes(v, at("facts.member_states"), &f.MemberStates)
+	factTimes(v, at("facts.clients_affected"), &f.ClientsAffected)
+	factTimes(v, at("facts.transactions_affected"), &f.TransactionsAffected)
+	factTimes(v, at("facts.economic_impact"), &f.EconomicImpact)
+	factTimes(v, at("facts.critical_services_affected"), &f.CriticalServicesAffected)
+	factTimes(v, at("facts.ransom_paid"), &f.RansomPaid)
+	factTimes(v, at("facts.entity_types"), &f.EntityTypes)
 
 	counts := [...]struct {
-		path string
+		path loc
 		f    *Fact[int64]
-	}{{"facts.data_subjects", &f.DataSubjects}, {"facts.clients_affected", &f.ClientsAffected}, {"facts.transactions_affected", &f.TransactionsAffected}}
+	}{{at("facts.data_subjects"), &f.DataSubjects}, {at("facts.clients_affected"), &f.ClientsAffected}, {at("facts.transactions_affected"), &f.TransactionsAffected}}
 	for _, c := range counts {
 		if c.f.Value < 0 {
-			v.add(c.path+".value", c.f.Value, RuleCount, "must not be negative", ErrInvalid)
+			v.add(c.path.f("value"), c.f.Value, RuleCount, "must not be negative", ErrInvalid)
 		}
 	}
 	for _, st := range f.MemberStates.Value {
 		if !validCountry(st) {
-			v.add("facts.member_states.value", st, RuleCountryCode, "want two upper-case letters", ErrFormat)
+			v.add(at("facts.member_states.value"), st, RuleCountryCode, "want two upper-case letters", ErrFormat)
 		}
 	}
 	for _, st := range slices.Sorted(maps.Keys(f.ResidentsByState.Value)) {
 		n := f.ResidentsByState.Value[st]
 		if !validCountry(st) {
-			v.add("facts.residents_by_state.value", st, RuleCountryCode, "want two upper-case letters", ErrFormat)
+			v.add(at("facts.residents_by_state.value"), st, RuleCountryCode, "want two upper-case letters", ErrFormat)
 		}
 		if n < 0 {
-			v.add("facts.residents_by_state.value."+st, n, RuleCount, "must not be negative", ErrInvalid)
+			v.add(at("facts.residents_by_state.value").f(st), n, RuleCount, "must not be negative", ErrInvalid)
 		}
 	}
 	if f.EconomicImpact.Known() {
-		v.money("facts.economic_impact.value", f.EconomicImpact.Value)
+		v.money(at("facts.economic_impact.value"), f.EconomicImpact.Value)
 	}
 }
 
 // factTimes checks a fact's history runs forward in time and ends no later
 // than the current value.
-func factTimes[T any](v *validator, path string, f *Fact[T]) {
+func factTimes[T any](v *validator, path loc, f *Fact[T]) {
 	if f.IsZero() {
 		return
 	}
-	v.when(path+".known_at", f.KnownAt)
+	v.when(path.f("known_at"), f.KnownAt)
 	for i, r := range f.History {
-		v.when(idx(path+".history", i, "known_at"), r.KnownAt)
+		v.when(path.f("history").i(i).f("known_at"), r.KnownAt)
 		next := f.KnownAt
 		if i+1 < len(f.History) {
 			next = f.History[i+1].KnownAt
 		}
 		if next.Before(r.KnownAt) {
-			v.add(idx(path+".history", i, "known_at"), r.KnownAt.Format(time.RFC3339Nano), RuleFactOrder, "history must be in time order, before the current value", ErrOrder)
+			v.add(path.f("history").i(i).f("known_at"), r.KnownAt.Format(time.RFC3339Nano), RuleFactOrder, "history must be in time order, before the current value", ErrOrder)
 		}
 	}
 }
@@ -586,45 +621,45 @@ func validCountry(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
-func (v *validator) money(path string, m Money) {
+func (v *validator) money(path loc, m Money) {
 	c := m.Currency
 	if len(c) != 3 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' || c[2] < 'A' || c[2] > 'Z' {
-		v.add(path+".currency", c, RuleMoney, "want an upper-case ISO 4217 code", ErrFormat)
+		v.add(path.f("currency"), c, RuleMoney, "want an upper-case ISO 4217 code", ErrFormat)
 	}
 	if m.Minor < 0 {
-		v.add(path+".minor", m.Minor, RuleMoney, "must not be negative", ErrFormat)
+		v.add(path.f("minor"), m.Minor, RuleMoney, "must not be negative", ErrFormat)
 	}
 }
 
-func (v *validator) impact(path string, im *Impact) {
-	v.enum(path+".confidentiality", string(im.Confidentiality), im.Confidentiality.Valid())
-	v.enum(path+".integrity", string(im.Integrity), im.Integrity.Valid())
-	v.enum(path+".availability", string(im.Availability), im.Availability.Valid())
-	v.enum(path+".functional", string(im.Functional), im.Functional.Valid())
+func (v *validator) impact(path loc, im *Impact) {
+	v.enum(path.f("confidentiality"), string(im.Confidentiality), im.Confidentiality.Valid())
+	v.enum(path.f("integrity"), string(im.Integrity), im.Integrity.Valid())
+	v.enum(path.f("availability"), string(im.Availability), im.Availability.Valid())
+	v.enum(path.f("functional"), string(im.Functional), im.Functional.Valid())
 	for i, x := range im.Information {
-		v.enum(idx(path+".information", i, ""), string(x), x.Valid())
+		v.enum(path.f("information").i(i), string(x), x.Valid())
 	}
 	if dup, ok := firstDuplicate(im.Information); ok {
-		v.add(path+".information", string(dup), RuleDuplicateID, "listed twice", ErrDuplicate)
+		v.add(path.f("information"), string(dup), RuleDuplicateID, "listed twice", ErrDuplicate)
 	}
-	v.enum(path+".recoverability", string(im.Recoverability), im.Recoverability.Valid())
-	v.assets(path+".assets", im.Assets)
+	v.enum(path.f("recoverability"), string(im.Recoverability), im.Recoverability.Valid())
+	v.assets(path.f("assets"), im.Assets)
 	for i, s := range im.Services {
-		v.required(idx(path+".services", i, "name"), s.Name == "")
-		v.enum(idx(path+".services", i, "criticality"), string(s.Criticality), s.Criticality.Valid())
+		v.required(path.f("services").i(i).f("name"), s.Name == "")
+		v.enum(path.f("services").i(i).f("criticality"), string(s.Criticality), s.Criticality.Valid())
 	}
 	if im.Cost != nil {
-		v.money(path+".cost", *im.Cost)
+		v.money(path.f("cost"), *im.Cost)
 	}
 }
 
-func (v *validator) assets(path string, as []Asset) {
+func (v *validator) assets(path loc, as []Asset) {
 	for i, a := range as {
-		v.required(idx(path, i, "id"), a.ID == "")
-		v.enum(idx(path, i, "criticality"), string(a.Criticality), a.Criticality.Valid())
+		v.required(path.i(i).f("id"), a.ID == "")
+		v.enum(path.i(i).f("criticality"), string(a.Criticality), a.Criticality.Valid())
 		for j := range i {
 			if as[j].ID == a.ID && a.ID != "" {
-				v.add(idx(path, i, "id"), a.ID, RuleDuplicateID, "asset listed twice", ErrDuplicate)
+				v.add(path.i(i).f("id"), a.ID, RuleDuplicateID, "asset listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -646,40 +681,40 @@ func validSHA256(s string) bool {
 
 func (v *validator) evidence(es []Evidence) {
 	for i, e := range es {
-		v.required(idx("evidence", i, "id"), e.ID == "")
-		v.required(idx("evidence", i, "description"), strings.TrimSpace(e.Description) == "")
-		v.text(idx("evidence", i, "description"), e.Description, MaxLongTextBytes)
-		v.required(idx("evidence", i, "collected_by"), e.CollectedBy == "")
-		v.when(idx("evidence", i, "collected_at"), e.CollectedAt)
-		v.required(idx("evidence", i, "location"), e.Location == "")
+		v.required(at("evidence").i(i).f("id"), e.ID == "")
+		v.required(at("evidence").i(i).f("description"), strings.TrimSpace(e.Description) == "")
+		v.text(at("evidence").i(i).f("description"), e.Description, MaxLongTextBytes)
+		v.required(at("evidence").i(i).f("collected_by"), e.CollectedBy == "")
+		v.when(at("evidence").i(i).f("collected_at"), e.CollectedAt)
+		v.required(at("evidence").i(i).f("location"), e.Location == "")
 		if e.SHA256 == "" {
-			v.required(idx("evidence", i, "sha256"), true)
+			v.required(at("evidence").i(i).f("sha256"), true)
 		} else if !validSHA256(e.SHA256) {
-			v.add(idx("evidence", i, "sha256"), e.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
+			v.add(at("evidence").i(i).f("sha256"), e.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
 		}
 		if e.Size < 0 {
-			v.add(idx("evidence", i, "size"), e.Size, RuleCount, "must not be negative", ErrInvalid)
+			v.add(at("evidence").i(i).f("size"), e.Size, RuleCount, "must not be negative", ErrInvalid)
 		}
 		holder, last := e.CollectedBy, e.CollectedAt
 		for j, c := range e.Custody {
-			p := idx("evidence", i, "") + idx(".custody", j, "")
-			v.when(p+".at", c.At)
-			v.required(p+".from", c.From == "")
-			v.required(p+".to", c.To == "")
+			p := at("evidence").i(i).f("custody").i(j)
+			v.when(p.f("at"), c.At)
+			v.required(p.f("from"), c.From == "")
+			v.required(p.f("to"), c.To == "")
 			if c.At.Before(last) {
-				v.add(p+".at", c.At.Format(time.RFC3339Nano), RuleCustodyOrder, "transfer before the previous custody event", ErrOrder)
+				v.add(p.f("at"), c.At.Format(time.RFC3339Nano), RuleCustodyOrder, "transfer before the previous custody event", ErrOrder)
 			}
 			if c.From != holder && c.From != "" {
-				v.add(p+".from", string(c.From), RuleCustodyChain, "the custodian was "+string(holder), ErrInconsistent)
+				v.add(p.f("from"), string(c.From), RuleCustodyChain, "the custodian was "+string(holder), ErrInconsistent)
 			}
 			if c.SHA256 != "" && !validSHA256(c.SHA256) {
-				v.add(p+".sha256", c.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
+				v.add(p.f("sha256"), c.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
 			}
 			holder, last = c.To, c.At
 		}
 		for j := range i {
 			if es[j].ID == e.ID && e.ID != "" {
-				v.add(idx("evidence", i, "id"), e.ID, RuleDuplicateID, "evidence listed twice", ErrDuplicate)
+				v.add(at("evidence").i(i).f("id"), e.ID, RuleDuplicateID, "evidence listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -688,28 +723,28 @@ func (v *validator) evidence(es []Evidence) {
 
 func (v *validator) obligations(os []Obligation) {
 	for i, o := range os {
-		v.required(idx("obligations", i, "id"), o.ID == "")
-		v.required(idx("obligations", i, "regime"), o.Regime == "")
-		v.required(idx("obligations", i, "report"), o.Report == "")
-		v.required(idx("obligations", i, "authority"), o.Authority == "")
-		v.required(idx("obligations", i, "start_event"), o.StartEvent == "")
-		v.required(idx("obligations", i, "article"), o.Article == "")
-		v.when(idx("obligations", i, "due"), o.Due)
-		v.utc(idx("obligations", i, "start_at"), o.StartAt)
-		v.utc(idx("obligations", i, "legal_end"), o.LegalEnd)
-		v.utc(idx("obligations", i, "submitted_at"), o.SubmittedAt)
+		v.required(at("obligations").i(i).f("id"), o.ID == "")
+		v.required(at("obligations").i(i).f("regime"), o.Regime == "")
+		v.required(at("obligations").i(i).f("report"), o.Report == "")
+		v.required(at("obligations").i(i).f("authority"), o.Authority == "")
+		v.required(at("obligations").i(i).f("start_event"), o.StartEvent == "")
+		v.required(at("obligations").i(i).f("article"), o.Article == "")
+		v.when(at("obligations").i(i).f("due"), o.Due)
+		v.utc(at("obligations").i(i).f("start_at"), o.StartAt)
+		v.utc(at("obligations").i(i).f("legal_end"), o.LegalEnd)
+		v.utc(at("obligations").i(i).f("submitted_at"), o.SubmittedAt)
 		if !o.StartAt.IsZero() && o.Due.Before(o.StartAt) {
-			v.add(idx("obligations", i, "due"), o.Due.Format(time.RFC3339), RuleObligationOrder, "due before the start event", ErrOrder)
+			v.add(at("obligations").i(i).f("due"), o.Due.Format(time.RFC3339), RuleObligationOrder, "due before the start event", ErrOrder)
 		}
 		if !o.LegalEnd.IsZero() && o.LegalEnd.Before(o.Due) {
-			v.add(idx("obligations", i, "legal_end"), o.LegalEnd.Format(time.RFC3339), RuleObligationOrder, "legal end before due", ErrOrder)
+			v.add(at("obligations").i(i).f("legal_end"), o.LegalEnd.Format(time.RFC3339), RuleObligationOrder, "legal end before due", ErrOrder)
 		}
 		if o.Waived != "" && o.WaivedBy == "" {
-			v.required(idx("obligations", i, "waived_by"), true)
+			v.required(at("obligations").i(i).f("waived_by"), true)
 		}
 		for j := range i {
 			if os[j].ID == o.ID && o.ID != "" {
-				v.add(idx("obligations", i, "id"), o.ID, RuleDuplicateID, "obligation listed twice", ErrDuplicate)
+				v.add(at("obligations").i(i).f("id"), o.ID, RuleDuplicateID, "obligation listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -718,11 +753,11 @@ func (v *validator) obligations(os []Obligation) {
 
 func (v *validator) reviews(rs []ReviewRef) {
 	for i, r := range rs {
-		v.required(idx("reviews", i, "id"), r.ID == "")
-		v.when(idx("reviews", i, "completed_at"), r.CompletedAt)
+		v.required(at("reviews").i(i).f("id"), r.ID == "")
+		v.when(at("reviews").i(i).f("completed_at"), r.CompletedAt)
 		for j := range i {
 			if rs[j].ID == r.ID && r.ID != "" {
-				v.add(idx("reviews", i, "id"), r.ID, RuleDuplicateID, "review listed twice", ErrDuplicate)
+				v.add(at("reviews").i(i).f("id"), r.ID, RuleDuplicateID, "review listed twice", ErrDuplicate)
 				break
 			}
 		}
@@ -731,25 +766,25 @@ func (v *validator) reviews(rs []ReviewRef) {
 
 func (v *validator) merge(self, into uuid.UUID, merged []uuid.UUID) {
 	if into != uuid.Nil && into == self {
-		v.add("merged_into", into.String(), RuleMerge, "a record cannot be merged into itself", ErrInconsistent)
+		v.add(at("merged_into"), into.String(), RuleMerge, "a record cannot be merged into itself", ErrInconsistent)
 	}
 	if self != uuid.Nil && slices.Contains(merged, self) {
-		v.add("merged", self.String(), RuleMerge, "a record cannot list itself as merged", ErrInconsistent)
+		v.add(at("merged"), self.String(), RuleMerge, "a record cannot list itself as merged", ErrInconsistent)
 	}
-	v.ids("merged", merged)
+	v.ids(at("merged"), merged)
 }
 
 func (v *validator) dataProtection(d *DataProtection) {
-	v.text("data_protection.retention_category", d.RetentionCategory, MaxShortTextBytes)
+	v.text(at("data_protection.retention_category"), d.RetentionCategory, MaxShortTextBytes)
 	if h := d.LegalHold; h != nil {
-		v.when("data_protection.legal_hold.since", h.Since)
-		v.required("data_protection.legal_hold.by", h.By == "")
-		v.required("data_protection.legal_hold.reason", strings.TrimSpace(h.Reason) == "")
+		v.when(at("data_protection.legal_hold.since"), h.Since)
+		v.required(at("data_protection.legal_hold.by"), h.By == "")
+		v.required(at("data_protection.legal_hold.reason"), strings.TrimSpace(h.Reason) == "")
 	}
 	for i, e := range d.Erasures {
-		v.when(idx("data_protection.erasures", i, "at"), e.At)
-		v.required(idx("data_protection.erasures", i, "by"), e.By == "")
-		v.required(idx("data_protection.erasures", i, "reason"), strings.TrimSpace(e.Reason) == "")
+		v.when(at("data_protection.erasures").i(i).f("at"), e.At)
+		v.required(at("data_protection.erasures").i(i).f("by"), e.By == "")
+		v.required(at("data_protection.erasures").i(i).f("reason"), strings.TrimSpace(e.Reason) == "")
 	}
 }
 

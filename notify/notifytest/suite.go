@@ -137,10 +137,12 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			if c.needs != nil && !c.needs(h.Features) {
 				t.Skipf("notifier does not claim the feature: %s", c.contract)
 			}
+			defer func() {
+				if t.Failed() {
+					t.Logf("contract: %s", c.contract)
+				}
+			}()
 			c.run(t, h)
-			if t.Failed() {
-				t.Logf("contract: %s", c.contract)
-			}
 		})
 	}
 }

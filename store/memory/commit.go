@@ -1,0 +1,205 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/iso27035/iso27035/incident"
+	"github.com/iso27035/iso27035/store"
+)
+
+// Commit implements store.Records. It checks w (returning the error of
+// w.Check unchanged), copies everything in it outside the lock, then under
+// the tenant's write lock checks every precondition before it changes
+// anything, so a failing Commit changes nothing. On success it sets the new
+// versions on the records, timers and documents of w.
+//
+// Outbox entries are stored with the fields the store manages reset
+// (Attempts 0, no lease, no error, not dead) and NextAttemptAt = CreatedAt
+// unless the writer set a later first attempt. An outbox entry whose ID is
+// still in the outbox is refused with store.ErrExists.
+func (s *Store) Commit(ctx context.Context, tenant string, w *store.Write) error {
+	if err := begin(ctx, tenant); err != nil {
+		return err
+	}
+	if err := w.Check(); err != nil {
+		return err
+	}
+
+	// Copy the write outside the lock: the copies become the stored values.
+	creates := make([]incident.Record, len(w.Create))
+	for i, r := range w.Create {
+		c := incident.CloneRecord(r)
+		c.Head().Version = 1
+		creates[i] = c
+	}
+	updates := make([]incident.Record, len(w.Update))
+	for i, r := range w.Update {
+		c := incident.CloneRecord(r)
+		c.Head().Version++
+		updates[i] = c
+	}
+	audits := make([]store.AuditRecord, len(w.Audit))
+	for i, a := range w.Audit {
+		audits[i] = copyAudit(a)
+	}
+	outbox := make([]*store.OutboxEntry, len(w.Outbox))
+	for i, e := range w.Outbox {
+		c := copyOutbox(e)
+		c.Attempts, c.Lease, c.LastError = 0, "", ""
+		c.LeaseUntil, c.DeadAt = time.Time{}, time.Time{}
+		if c.NextAttemptAt.IsZero() {
+			c.NextAttemptAt = c.CreatedAt
+		}
+		outbox[i] = &c
+	}
+	timers := make([]*store.Timer, len(w.Timers))
+	for i, tm := range w.Timers {
+		c := copyTimer(tm)
+		c.Version++
+		timers[i] = &c
+	}
+	docs := make([]*store.Document, len(w.Documents))
+	for i, d := range w.Documents {
+		c := copyDocument(d)
+		c.Version++
+		docs[i] = &c
+	}
+
+	t := s.tenant(tenant, true)
+	t.mu.Lock()
+	if err := ctx.Err(); err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	if err := t.check(w); err != nil {
+		t.mu.Unlock()
+		return err
+	}
+	t.apply(creates, updates, audits, outbox, timers, docs)
+	t.mu.Unlock()
+
+	// Success: hand the new versions back.
+	for _, r := range w.Create {
+		r.Head().Version = 1
+	}
+	for _, r := range w.Update {
+		r.Head().Version++
+	}
+	for i := range w.Timers {
+		w.Timers[i].Version++
+	}
+	for i := range w.Documents {
+		w.Documents[i].Version++
+	}
+	return nil
+}
+
+// check reports the first precondition of w the tenant's data violates.
+// The caller holds t.mu.
+func (t *tenant) check(w *store.Write) error {
+	for _, r := range w.Create {
+		h := r.Head()
+		if _, ok := t.record(r.Kind(), h.ID); ok {
+			return fmt.Errorf("%w: %s %s", store.ErrExists, r.Kind(), h.ID)
+		}
+	}
+	for _, r := range w.Update {
+		h := r.Head()
+		stored, ok := t.record(r.Kind(), h.ID)
+		if !ok {
+			return fmt.Errorf("%w: %s %s", store.ErrNotFound, r.Kind(), h.ID)
+		}
+		if v := stored.Head().Version; v != h.Version {
+			return fmt.Errorf("%w: %s %s at version %d, stored %d", store.ErrConflict, r.Kind(), h.ID, h.Version, v)
+		}
+	}
+	// Write.Check made each record's audit records consecutive, so only
+	// the first of each record must continue the stored trail.
+	seen := make(map[uuid.UUID]struct{})
+	for _, a := range w.Audit {
+		if _, ok := seen[a.RecordID]; ok {
+			continue
+		}
+		seen[a.RecordID] = struct{}{}
+		if last := uint64(len(t.audit[a.RecordID])); a.Seq != last+1 {
+			return fmt.Errorf("%w: audit record %d of %s, stored last %d", store.ErrConflict, a.Seq, a.RecordID, last)
+		}
+	}
+	for _, e := range w.Outbox {
+		if _, ok := t.outbox.get(e.ID); ok {
+			return fmt.Errorf("%w: outbox entry %s", store.ErrExists, e.ID)
+		}
+	}
+	for _, tm := range w.Timers {
+		stored, ok := t.timers[tm.Key]
+		switch {
+		case tm.Version == 0 && ok:
+			return fmt.Errorf("%w: timer %q", store.ErrExists, tm.Key)
+		case tm.Version > 0 && !ok:
+			return fmt.Errorf("%w: timer %q", store.ErrNotFound, tm.Key)
+		case tm.Version > 0 && stored.Version != tm.Version:
+			return fmt.Errorf("%w: timer %q at version %d, stored %d", store.ErrConflict, tm.Key, tm.Version, stored.Version)
+		}
+	}
+	for _, d := range w.Documents {
+		var stored *store.Document
+		if c := t.docs[d.Collection]; c != nil {
+			stored, _ = c.get(d.ID)
+		}
+		switch {
+		case d.Version == 0 && stored != nil:
+			return fmt.Errorf("%w: document %s/%s", store.ErrExists, d.Collection, d.ID)
+		case d.Version > 0 && stored == nil:
+			return fmt.Errorf("%w: document %s/%s", store.ErrNotFound, d.Collection, d.ID)
+		case d.Version > 0 && stored.Version != d.Version:
+			return fmt.Errorf("%w: document %s/%s at version %d, stored %d", store.ErrConflict, d.Collection, d.ID, d.Version, stored.Version)
+		}
+	}
+	return nil
+}
+
+// apply stores the copies of a checked write. The caller holds t.mu.
+func (t *tenant) apply(creates, updates []incident.Record, audits []store.AuditRecord,
+	outbox []*store.OutboxEntry, timers []*store.Timer, docs []*store.Document) {
+	for _, rs := range [][]incident.Record{creates, updates} {
+		for _, r := range rs {
+			set := t.records[r.Kind()]
+			if set == nil {
+				set = newSorted[uuid.UUID](compareRecords)
+				t.records[r.Kind()] = set
+			}
+			set.put(r.Head().ID, r)
+		}
+	}
+	for _, a := range audits {
+		t.audit[a.RecordID] = append(t.audit[a.RecordID], a)
+	}
+	for _, e := range outbox {
+		t.outbox.put(e.ID, e)
+	}
+	for _, tm := range timers {
+		t.timers[tm.Key] = tm
+	}
+	for _, d := range docs {
+		c := t.docs[d.Collection]
+		if c == nil {
+			c = newSorted[string](compareDocuments)
+			t.docs[d.Collection] = c
+		}
+		c.put(d.ID, d)
+	}
+}
+
+// record returns the stored record of that kind and ID. The caller holds
+// t.mu.
+func (t *tenant) record(kind incident.Kind, id uuid.UUID) (incident.Record, bool) {
+	set := t.records[kind]
+	if set == nil {
+		return nil, false
+	}
+	return set.get(id)
+}
