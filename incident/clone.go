@@ -29,7 +29,7 @@ func (ev *Event) Clone() *Event {
 	}
 	out := new(Event)
 	*out = *ev
-	ev.Handling.cloneInto(&out.Handling)
+	unshareHandling(&out.Handling)
 	out.Timeline.Reopened = slices.Clone(ev.Timeline.Reopened)
 	out.Evidence = cloneEvidence(ev.Evidence)
 	out.Extra = cloneExtra(ev.Extra)
@@ -44,12 +44,12 @@ func (inc *Incident) Clone() *Incident {
 	}
 	out := new(Incident)
 	*out = *inc
-	inc.Handling.cloneInto(&out.Handling)
+	unshareHandling(&out.Handling)
 	out.EventIDs = slices.Clone(inc.EventIDs)
 	out.VulnerabilityIDs = slices.Clone(inc.VulnerabilityIDs)
 	out.Timeline.Reopened = slices.Clone(inc.Timeline.Reopened)
 	out.Facts = inc.Facts.Clone()
-	inc.Impact.cloneInto(&out.Impact)
+	unshareImpact(&out.Impact)
 	out.Evidence = cloneEvidence(inc.Evidence)
 	out.Obligations = slices.Clone(inc.Obligations)
 	out.Reviews = slices.Clone(inc.Reviews)
@@ -66,7 +66,7 @@ func (vu *Vulnerability) Clone() *Vulnerability {
 	}
 	out := new(Vulnerability)
 	*out = *vu
-	vu.Handling.cloneInto(&out.Handling)
+	unshareHandling(&out.Handling)
 	out.Timeline.Reopened = slices.Clone(vu.Timeline.Reopened)
 	out.CVEs = slices.Clone(vu.CVEs)
 	out.CVSS = clonePtr(vu.CVSS)
@@ -95,35 +95,28 @@ func CloneRecord(r Record) Record {
 	panic(fmt.Sprintf("incident: CloneRecord: unsupported record type %T", r))
 }
 
-// cloneInto sets out's slices and pointers to copies of h's. out must
-// already hold a shallow copy of h (the records copy themselves whole
-// first), so only the fields that refer to memory are written.
-func (h *Handling) cloneInto(out *Handling) {
-	out.Resolution = clonePtr(h.Resolution)
-	out.Categories = slices.Clone(h.Categories)
-	out.Contacts = slices.Clone(h.Contacts)
-	out.Roles = slices.Clone(h.Roles)
-	out.Tasks = slices.Clone(h.Tasks)
-	out.Notes = slices.Clone(h.Notes)
-	out.Labels = slices.Clone(h.Labels)
-	out.Links = slices.Clone(h.Links)
-	h.DataProtection.cloneInto(&out.DataProtection)
+// unshareHandling replaces every slice and pointer of h, a shallow copy of
+// another Handling, by a copy of its own.
+func unshareHandling(h *Handling) {
+	h.Resolution = clonePtr(h.Resolution)
+	h.Categories = slices.Clone(h.Categories)
+	h.Contacts = slices.Clone(h.Contacts)
+	h.Roles = slices.Clone(h.Roles)
+	h.Tasks = slices.Clone(h.Tasks)
+	h.Notes = slices.Clone(h.Notes)
+	h.Labels = slices.Clone(h.Labels)
+	h.Links = slices.Clone(h.Links)
+	h.DataProtection.LegalHold = clonePtr(h.DataProtection.LegalHold)
+	h.DataProtection.Erasures = cloneErasures(h.DataProtection.Erasures)
 }
 
-// cloneInto sets out's slices and pointers to copies of d's; out must hold
-// a shallow copy of d.
-func (d *DataProtection) cloneInto(out *DataProtection) {
-	out.LegalHold = clonePtr(d.LegalHold)
-	out.Erasures = cloneErasures(d.Erasures)
-}
-
-// cloneInto sets out's slices and pointers to copies of im's; out must hold
-// a shallow copy of im.
-func (im *Impact) cloneInto(out *Impact) {
-	out.Information = slices.Clone(im.Information)
-	out.Assets = slices.Clone(im.Assets)
-	out.Services = slices.Clone(im.Services)
-	out.Cost = clonePtr(im.Cost)
+// unshareImpact replaces every slice and pointer of im, a shallow copy of
+// another Impact, by a copy of its own.
+func unshareImpact(im *Impact) {
+	im.Information = slices.Clone(im.Information)
+	im.Assets = slices.Clone(im.Assets)
+	im.Services = slices.Clone(im.Services)
+	im.Cost = clonePtr(im.Cost)
 }
 
 // clonePtr returns a pointer to a copy of *p, or nil. T must hold no

@@ -254,11 +254,11 @@ type cloneCase struct {
 func cloneCases() []cloneCase {
 	return []cloneCase{
 		{"Event", func() incident.Record { return cloneFullEvent() },
-			func(r incident.Record) incident.Record { return r.(*incident.Event).Clone() }},
+			func(r incident.Record) incident.Record { x, _ := r.(*incident.Event); return x.Clone() }},
 		{"Incident", func() incident.Record { return cloneFullIncident() },
-			func(r incident.Record) incident.Record { return r.(*incident.Incident).Clone() }},
+			func(r incident.Record) incident.Record { x, _ := r.(*incident.Incident); return x.Clone() }},
 		{"Vulnerability", func() incident.Record { return cloneFullVulnerability() },
-			func(r incident.Record) incident.Record { return r.(*incident.Vulnerability).Clone() }},
+			func(r incident.Record) incident.Record { x, _ := r.(*incident.Vulnerability); return x.Clone() }},
 	}
 }
 
@@ -433,7 +433,8 @@ func cloneScribble(t testing.TB, v reflect.Value) {
 		}
 	case reflect.Struct:
 		if v.Type() == cloneTimeType {
-			v.Set(reflect.ValueOf(v.Interface().(time.Time).Add(time.Hour)))
+			tm, _ := v.Interface().(time.Time)
+			v.Set(reflect.ValueOf(tm.Add(time.Hour)))
 			return
 		}
 		for i := range v.NumField() {
@@ -711,7 +712,7 @@ func TestCloneRecord(t *testing.T) {
 			assert.Equal(t, k, cp.Kind())
 			assert.NotSame(t, r, cp)
 			// A typed nil stays a typed nil of the same type.
-			typedNil := reflect.Zero(reflect.TypeOf(r)).Interface().(incident.Record)
+			typedNil, _ := reflect.Zero(reflect.TypeOf(r)).Interface().(incident.Record)
 			cp = incident.CloneRecord(typedNil)
 			assert.IsType(t, r, cp)
 			assert.True(t, reflect.ValueOf(cp).IsNil())

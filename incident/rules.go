@@ -54,7 +54,7 @@ type RuleInfo struct {
 // it reports and what it means.
 func Rules() []RuleInfo {
 	return []RuleInfo{
-		{RuleRequired, ErrRequired, "a required field is empty: id, ref, org, created_at, updated_at, title, phase, state; an incident's event_ids; the who and when of resolutions, tasks, notes, evidence, custody, roles, obligations, reviews, legal holds and erasures"},
+		{RuleRequired, ErrRequired, "a required field is empty: id, ref, org, created_at, updated_at, title, phase, state; an incident's event_ids; the id, title and status of tasks; the id, author, time and text of notes; the who and when of resolutions, evidence, custody transfers, role tenures, legal holds and erasures; the id, regime, report, authority, start event, article and due time of obligations; the id and completion time of reviews"},
 		{RuleEnum, ErrUnknownValue, "an enumerated value is outside its documented set (phase, state, outcome, priority, TLP, role, task status, precision, impact levels, …)"},
 		{RuleTextLength, ErrInvalid, "a text exceeds its maximum length (title 512 bytes, other short texts 1 KiB, descriptions and notes 64 KiB)"},
 		{RuleRefFormat, ErrFormat, "the human reference is not PREFIX-YYYY-NNNNNN or its prefix does not match the record kind"},

@@ -50,10 +50,11 @@ func (f Func) Notify(ctx context.Context, n Notification) error { return f(ctx, 
 // payload the receiver rejects). Wrap it with Permanent.
 var ErrPermanent = errors.New("notify: permanent failure")
 
-// Permanent wraps err so that IsPermanent reports true.
+// Permanent wraps err so that IsPermanent reports true; an error that is
+// permanent already is returned as it is.
 func Permanent(err error) error {
-	if err == nil {
-		return nil
+	if err == nil || IsPermanent(err) {
+		return err
 	}
 	return &permanentError{err}
 }
@@ -75,6 +76,9 @@ type RetryAfterError struct {
 
 // Error implements error.
 func (e *RetryAfterError) Error() string {
+	if e.Err == nil {
+		return "notify: retry after " + e.After.String()
+	}
 	return "notify: retry after " + e.After.String() + ": " + e.Err.Error()
 }
 

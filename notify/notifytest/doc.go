@@ -35,7 +35,7 @@
 // for NATS), so the implementation's test supplies a Harness: the notifier,
 // what its receiver got, a way to make the receiver fail the next delivery,
 // and the Features it claims, in the style of watermill's universal Pub/Sub
-// tests:
+// tests. A webhook notifier's test might read (its names illustrative):
 //
 //	func TestConformance(t *testing.T) {
 //		notifytest.Run(t, func(t *testing.T) notifytest.Harness {
