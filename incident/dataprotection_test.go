@@ -2,6 +2,7 @@ package incident_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -395,7 +396,7 @@ func TestRetention(t *testing.T) {
 				return
 			}
 			assert.ErrorIs(t, err, tt.wantErr)
-			if tt.wantErr == incident.ErrLegalHold {
+			if errors.Is(tt.wantErr, incident.ErrLegalHold) {
 				assert.NotErrorIs(t, err, incident.ErrRetained)
 			}
 		})

@@ -325,9 +325,10 @@ func (v *validator) resolution(h *Handling, self uuid.UUID) {
 			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a true positive needs outcome incident or near_miss, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
 		}
 	case ResolutionDuplicate:
-		if r.DuplicateOf == uuid.Nil {
+		switch r.DuplicateOf {
+		case uuid.Nil:
 			v.add(at("resolution.duplicate_of"), nil, RuleResolution, "a duplicate names its primary", ErrInconsistent)
-		} else if r.DuplicateOf == self {
+		case self:
 			v.add(at("resolution.duplicate_of"), r.DuplicateOf.String(), RuleResolution, "a record cannot duplicate itself", ErrInconsistent)
 		}
 	}

@@ -226,12 +226,6 @@ func validCase(rule incident.Rule, name string, build func(testing.TB) validatab
 	return ruleCase{rule: rule, name: name, valid: true, build: build}
 }
 
-// bugCase is a failing case that does not fail yet because of a defect
-// in the code under test; it is skipped with the description.
-func bugCase(rule incident.Rule, name, path, bug string, build func(testing.TB) validatable) ruleCase {
-	return ruleCase{rule: rule, name: name, path: path, bug: bug, build: build}
-}
-
 // timelineOrderCases makes one failing case per pair of TimelineOrder: the
 // later anchor an hour before the earlier one, nothing else on the timeline.
 func timelineOrderCases() []ruleCase {
@@ -1230,7 +1224,8 @@ func TestValidateNoPanic(t *testing.T) {
 		if err == nil {
 			return
 		}
-		ve, ok := err.(*incident.ValidationError)
+		var ve *incident.ValidationError
+		ok := errors.As(err, &ve)
 		require.Truef(t, ok, "iteration %d: error is %T, not *ValidationError", i, err)
 		require.NotEmpty(t, ve.Fields)
 		_ = ve.Error()

@@ -324,7 +324,7 @@ func testRetryAfter(t *testing.T, h Harness) {
 func testCancelledContext(t *testing.T, h Harness) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := notifyWithin(t, h, ctx, sampleNotification(6))
+	err := notifyWithin(t, ctx, h, sampleNotification(6))
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Notify with a cancelled context = %v, want an error satisfying errors.Is(err, context.Canceled)", err)
 	}
@@ -339,7 +339,7 @@ func testContextCancellation(t *testing.T, h Harness) {
 	defer cancel()
 	stop := time.AfterFunc(cancelAfter, cancel)
 	defer stop.Stop()
-	err := notifyWithin(t, h, ctx, sampleNotification(7))
+	err := notifyWithin(t, ctx, h, sampleNotification(7))
 	if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Notify to a hanging receiver after cancellation = %v, want an error satisfying errors.Is(err, context.Canceled) or context.DeadlineExceeded", err)
 	}
@@ -350,7 +350,7 @@ func testContextCancellation(t *testing.T, h Harness) {
 
 // notifyWithin calls Notify and fails the test if it does not return within
 // cancelAfter+mustReturn. The call goes on in the background if it hangs.
-func notifyWithin(t *testing.T, h Harness, ctx context.Context, n notify.Notification) error {
+func notifyWithin(t *testing.T, ctx context.Context, h Harness, n notify.Notification) error {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- h.Notifier.Notify(ctx, n) }()
