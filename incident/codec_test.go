@@ -239,7 +239,8 @@ type jsonField struct {
 	name     string
 	goName   string
 	typ      reflect.Type
-	optional bool // omitempty or omitzero
+	owner    reflect.Type // the struct declaring the field
+	optional bool         // omitempty or omitzero
 }
 
 func jsonFields(t reflect.Type) []jsonField {
@@ -267,7 +268,7 @@ func jsonFields(t reflect.Type) []jsonField {
 				optional = true
 			}
 		}
-		out = append(out, jsonField{name: name, goName: f.Name, typ: f.Type, optional: optional})
+		out = append(out, jsonField{name: name, goName: f.Name, typ: f.Type, owner: t, optional: optional})
 	}
 	return out
 }
@@ -528,6 +529,29 @@ func TestStrictEnumBeyondValidationCapBug(t *testing.T) {
 	})
 	_, err := DecodeIncident(bytes.NewReader(data))
 	assert.ErrorIs(t, err, ErrUnknownValue)
+}
+
+// TestStrictDecodeTimeBug: strict decoding of input from outside must
+// take time roughly linear in the input, which DefaultMaxBytes bounds.
+func TestStrictDecodeTimeBug(t *testing.T) {
+	skipKnownBug(t, "strict decoding is quadratic in the number of list items: the enum check runs the "+
+		"whole Validate, whose duplicate checks (firstDuplicate on labels, cves and ids; the pairwise loops "+
+		"over contacts, tasks, notes, evidence, obligations, reviews, assets) are O(n²). 40 000 distinct "+
+		"labels (300 KB) take 2.5 s, 160 000 (1.3 MB) 32 s, and a 4 MB document (DefaultMaxBytes) several "+
+		"minutes of CPU: a denial of service on any endpoint that decodes untrusted input")
+	var b strings.Builder
+	b.WriteString(`{"labels":[`)
+	for i := range 100_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"l` + strconv.Itoa(i) + `"`)
+	}
+	b.WriteString(`]}`)
+	start := time.Now()
+	_, err := DecodeIncident(strings.NewReader(b.String()))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 3*time.Second, "decoding %d bytes", b.Len())
 }
 
 func TestStrictRejectsTrailingData(t *testing.T) {
@@ -1285,7 +1309,7 @@ func fuzzCodec(t *testing.T, c codecKind, data []byte) {
 	if err != nil {
 		t.Fatalf("encoding a stored record: %v", err)
 	}
-	if bug := knownCodecBug(c.kind, data, m1); bug != "" {
+	if bug := knownCodecBug(c.kind, data, m1); bug != "" && os.Getenv(knownBugsEnv) == "" {
 		t.Skip("known BUG: " + bug)
 	}
 	if strictErr == nil && !reflect.DeepEqual(strict, stored) {
@@ -1306,7 +1330,8 @@ func fuzzCodec(t *testing.T, c codecKind, data []byte) {
 
 // knownCodecBug names the reported bug an input runs into, so fuzzing
 // goes on looking for new ones: TestStoredCaseVariantKeyBug and
-// TestEncodeFixedPointOmitzeroBug. It returns "" for other inputs.
+// TestEncodeFixedPointOmitzeroBug. It returns "" for other inputs. With
+// INCIDENT_RUN_KNOWN_BUGS set the fuzz targets do not skip these inputs.
 func knownCodecBug(kind Kind, data, encoded []byte) string {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil {
@@ -1383,6 +1408,23 @@ func BenchmarkStdlibUnmarshalWire(b *testing.B) {
 	for b.Loop() {
 		var w incidentWire
 		if err := json.Unmarshal(doc, &w); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStdlibMarshalWire is the encoding baseline: encoding/json
+// writing the plain wire struct (no schema_version, no Extra, and no
+// second pass over a MarshalJSON result).
+func BenchmarkStdlibMarshalWire(b *testing.B) {
+	doc := readGolden(b, KindIncident)
+	inc, err := DecodeIncident(bytes.NewReader(doc))
+	require.NoError(b, err)
+	w := (*incidentWire)(inc)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		if _, err := json.Marshal(w); err != nil {
 			b.Fatal(err)
 		}
 	}

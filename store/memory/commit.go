@@ -11,15 +11,16 @@ import (
 	"github.com/iso27035/iso27035/store"
 )
 
-// Commit implements store.Records. It checks w (returning the error of
-// w.Check unchanged), copies everything in it outside the lock, then under
-// the tenant's write lock checks every precondition before it changes
-// anything, so a failing Commit changes nothing. On success it sets the new
-// versions on the records, timers and documents of w.
+// Commit implements store.Records. It returns the context's error when it
+// is done, ErrInvalid for an empty tenant and the error of w.Check
+// unchanged, in that order. It copies everything in w outside the lock,
+// then under the tenant's write lock checks every precondition before it
+// changes anything, so a failing Commit changes nothing. On success it sets
+// the new versions on the records, timers and documents of w.
 //
 // Outbox entries are stored with the fields the store manages reset
 // (Attempts 0, no lease, no error, not dead) and NextAttemptAt = CreatedAt
-// unless the writer set a later first attempt. An outbox entry whose ID is
+// unless the writer set a first attempt time. An outbox entry whose ID is
 // still in the outbox is refused with store.ErrExists.
 func (s *Store) Commit(ctx context.Context, tenant string, w *store.Write) error {
 	if err := begin(ctx, tenant); err != nil {

@@ -46,7 +46,7 @@ func (s *Store) ListDocuments(ctx context.Context, tenant, collection string, ma
 		match := maps.Clone(match)
 		cursor := "" // no document has an empty ID
 		for {
-			page, last, more := t.documentPage(collection, match, cursor, s.pageSize, s.pageSize*scanFactor)
+			page, last, more := t.documentPage(collection, match, cursor, s.page(), s.page()*scanFactor)
 			for _, d := range page {
 				if err := ctx.Err(); err != nil {
 					yield(store.Document{}, err)

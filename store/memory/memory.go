@@ -25,7 +25,8 @@ const DefaultPageSize = 100
 const scanFactor = 8
 
 // Store is the in-memory store.Store. Create it with New; the zero value is
-// not usable.
+// an empty store with the default page size, ready to use. A Store must not
+// be copied after first use.
 type Store struct {
 	mu       sync.RWMutex
 	tenants  map[string]*tenant
@@ -38,9 +39,9 @@ var _ store.Store = (*Store)(nil)
 type Option func(*Store)
 
 // WithPageSize sets how many elements an iterator copies under one hold of
-// the lock (DefaultPageSize when not given). Values below 1 are ignored.
-// Small pages let writers in more often; tests use them to cross page
-// boundaries with few elements.
+// the lock (DefaultPageSize when not given); a page examines at most eight
+// times as many. Values below 1 are ignored. Small pages let writers in
+// more often; tests use them to cross page boundaries with few elements.
 func WithPageSize(n int) Option {
 	return func(s *Store) {
 		if n > 0 {
@@ -96,11 +97,22 @@ func (s *Store) tenant(name string, create bool) *tenant {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.tenants == nil {
+		s.tenants = make(map[string]*tenant)
+	}
 	if t = s.tenants[name]; t == nil {
 		t = newTenant()
 		s.tenants[name] = t
 	}
 	return t
+}
+
+// page returns the page size.
+func (s *Store) page() int {
+	if s.pageSize > 0 {
+		return s.pageSize
+	}
+	return DefaultPageSize
 }
 
 // begin performs the checks every method starts with: a done context, an

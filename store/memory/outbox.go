@@ -134,7 +134,7 @@ func (s *Store) DeadLetters(ctx context.Context, tenant string) iter.Seq2[store.
 		}
 		var cursor *store.OutboxEntry // the last entry examined, a copy
 		for {
-			page, last, more := t.deadPage(cursor, s.pageSize, s.pageSize*scanFactor)
+			page, last, more := t.deadPage(cursor, s.page(), s.page()*scanFactor)
 			for _, e := range page {
 				if err := ctx.Err(); err != nil {
 					yield(store.OutboxEntry{}, err)

@@ -55,11 +55,11 @@ func (s *Store) List(ctx context.Context, tenant string, q store.Query) iter.Seq
 		}
 		cursor, left := q.After, q.Limit
 		for {
-			want := s.pageSize
+			want := s.page()
 			if q.Limit > 0 && left < want {
 				want = left
 			}
-			page, last, more := t.recordPage(&q, cursor, want, s.pageSize*scanFactor)
+			page, last, more := t.recordPage(&q, cursor, want, s.page()*scanFactor)
 			for _, r := range page {
 				if err := ctx.Err(); err != nil {
 					yield(nil, err)
@@ -145,7 +145,7 @@ func (s *Store) AuditTrail(ctx context.Context, tenant string, recordID uuid.UUI
 			return
 		}
 		for {
-			page := t.auditPage(recordID, after, s.pageSize)
+			page := t.auditPage(recordID, after, s.page())
 			for _, a := range page {
 				if err := ctx.Err(); err != nil {
 					yield(store.AuditRecord{}, err)
@@ -155,7 +155,7 @@ func (s *Store) AuditTrail(ctx context.Context, tenant string, recordID uuid.UUI
 					return
 				}
 			}
-			if len(page) < s.pageSize {
+			if len(page) < s.page() {
 				return
 			}
 			after = page[len(page)-1].Seq
@@ -174,6 +174,6 @@ func (t *tenant) auditPage(id uuid.UUID, after uint64, n int) []store.AuditRecor
 	}
 	// The record with Seq k is at k-1, so those after Seq after start at
 	// index after.
-	end := min(int(after)+n, len(trail))
-	return slices.Clone(trail[after:end])
+	rest := trail[after:]
+	return slices.Clone(rest[:min(n, len(rest))])
 }

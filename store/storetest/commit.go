@@ -30,14 +30,14 @@ func commitCreateAllKinds(e *env) {
 		if v := r.Head().Version; v != 1 {
 			e.errorf("after Commit, the created %s in the Write has Version %d, want 1", r.Kind(), v)
 		}
-		got := e.get(tenantA, r.Kind(), r.Head().ID)
+		got := e.get(r.Kind(), r.Head().ID)
 		if v := got.Head().Version; v != 1 {
 			e.errorf("Get %s: stored Version %d, want 1", r.Kind(), v)
 		}
 		if got.Kind() != r.Kind() {
 			e.errorf("Get %s returned a %s", r.Kind(), got.Kind())
 		}
-		e.wantStored(tenantA, r)
+		e.wantStored(r)
 	}
 }
 
@@ -63,7 +63,7 @@ func commitCreateDuplicate(e *env) {
 		e.errorf("a failed Commit set versions in the Write (records %d, %d; timer %d; document %d), want all 0",
 			dup.Version, other.Version, w.Timers[0].Version, w.Documents[0].Version)
 	}
-	e.wantStored(tenantA, inc)
+	e.wantStored(inc)
 	e.wantNothingOf(tenantA, w)
 
 	// The same create retried after the first succeeded keeps failing the
@@ -82,15 +82,14 @@ func (e *env) wantNothingOf(tenant string, w *store.Write) {
 	e.r.Helper()
 	for _, r := range w.Create {
 		got, err := e.s.Get(e.ctx, tenant, r.Kind(), r.Head().ID)
-		switch {
-		case err == nil:
-			// An ID that existed before (the duplicate itself) is there
-			// with its old content; the failed Write's content is a leak.
-			if got.Handle().Title == r.Handle().Title {
-				e.errorf("the failed Write's created %s %s was stored", r.Kind(), r.Head().ID)
-			}
-		default:
+		if err != nil {
 			e.is("Get of a record a failed Write created", err, store.ErrNotFound)
+			continue
+		}
+		// An ID that existed before (the duplicate itself) is there with
+		// its old content; the failed Write's content is a leak.
+		if got.Handle().Title == r.Handle().Title {
+			e.errorf("the failed Write's created %s %s was stored", r.Kind(), r.Head().ID)
 		}
 	}
 	seen := map[string]bool{}
@@ -138,7 +137,7 @@ func commitUpdate(e *env) {
 	inc := e.fx.incident(tenantA)
 	e.create(tenantA, inc)
 
-	up := e.getIncident(tenantA, inc.ID)
+	up := e.getIncident(inc.ID)
 	up.Title = "Updated title"
 	up.Labels = []string{"updated"}
 	up.UpdatedAt = up.UpdatedAt.Add(time.Minute)
@@ -146,14 +145,14 @@ func commitUpdate(e *env) {
 	if up.Version != 2 {
 		e.errorf("after the first update, the record in the Write has Version %d, want 2", up.Version)
 	}
-	e.wantStored(tenantA, up)
+	e.wantStored(up)
 
 	up.Severity = incident.SeverityHigh
 	e.commit(tenantA, &store.Write{Update: []incident.Record{up}})
 	if up.Version != 3 {
 		e.errorf("after the second update (reusing the record Commit updated), Version %d, want 3", up.Version)
 	}
-	e.wantStored(tenantA, up)
+	e.wantStored(up)
 }
 
 func commitUpdateMissing(e *env) {
@@ -175,8 +174,8 @@ func commitStaleUpdate(e *env) {
 	inc := e.fx.incident(tenantA)
 	e.create(tenantA, inc)
 
-	a := e.getIncident(tenantA, inc.ID)
-	b := e.getIncident(tenantA, inc.ID)
+	a := e.getIncident(inc.ID)
+	b := e.getIncident(inc.ID)
 	a.Title = "Writer A"
 	e.commit(tenantA, &store.Write{Update: []incident.Record{a}})
 
@@ -186,20 +185,20 @@ func commitStaleUpdate(e *env) {
 	if b.Version != 1 {
 		e.errorf("the stale update's Version in the Write became %d, want 1 (unchanged)", b.Version)
 	}
-	e.wantStored(tenantA, a)
+	e.wantStored(a)
 
-	future := e.getIncident(tenantA, inc.ID)
+	future := e.getIncident(inc.ID)
 	future.Version += 5
 	future.Title = "From the future"
 	err = e.s.Commit(e.ctx, tenantA, &store.Write{Update: []incident.Record{future}})
 	e.is("Commit of an update carrying a Version newer than the stored one", err, store.ErrConflict)
-	e.wantStored(tenantA, a)
+	e.wantStored(a)
 }
 
 func commitAtomicConflict(e *env) {
 	stale := e.fx.incident(tenantA)
 	e.create(tenantA, stale)
-	fresh := e.getIncident(tenantA, stale.ID)
+	fresh := e.getIncident(stale.ID)
 	fresh.Title = "Stored second version"
 	e.commit(tenantA, &store.Write{Update: []incident.Record{fresh}})
 
@@ -221,7 +220,7 @@ func commitAtomicConflict(e *env) {
 		e.errorf("a failed Commit changed versions in the Write: created %d (want 0), event %d (want 0), stale %d (want 1), timer %d (want 0), document %d (want 0)",
 			created.Version, ev.Version, stale.Version, w.Timers[0].Version, w.Documents[0].Version)
 	}
-	e.wantStored(tenantA, fresh)
+	e.wantStored(fresh)
 	e.wantNothingOf(tenantA, w)
 	if as := e.trail(tenantA, stale.ID, 0); len(as) != 0 {
 		e.errorf("the failed Write's audit record of the stale record was stored: trail has %d records", len(as))
@@ -232,14 +231,14 @@ func commitAtomicOutbox(e *env) {
 	inc := e.fx.incident(tenantA)
 	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Audit: []store.AuditRecord{e.fx.audit(inc.ID, 1)}})
 
-	up := e.getIncident(tenantA, inc.ID)
+	up := e.getIncident(inc.ID)
 	up.State = incident.StateAnalysis
 	audit := e.fx.audit(inc.ID, 2)
 	entry := e.fx.entry(inc.ID, 2)
 	entry.Type = "incident.state_changed"
 	e.commit(tenantA, &store.Write{Update: []incident.Record{up}, Audit: []store.AuditRecord{audit}, Outbox: []store.OutboxEntry{entry}})
 
-	e.wantStored(tenantA, up)
+	e.wantStored(up)
 
 	trail := e.trail(tenantA, inc.ID, 0)
 	if len(trail) != 2 || trail[1].Seq != 2 || trail[1].Action != audit.Action {
@@ -280,22 +279,22 @@ func commitStoresCopy(e *env) {
 	inc.Title = "changed after Commit"
 	inc.Labels[0] = "mutated"
 	inc.EventIDs[0] = idIn(bandLow, 1)
-	e.wantStored(tenantA, want)
+	e.wantStored(want)
 
-	up := e.getIncident(tenantA, inc.ID)
+	up := e.getIncident(inc.ID)
 	up.Labels = append(up.Labels, "second")
 	e.commit(tenantA, &store.Write{Update: []incident.Record{up}})
 	stored := up.Clone()
 	up.Labels[1] = "mutated"
 	up.Description = "changed after the update"
-	e.wantStored(tenantA, stored)
+	e.wantStored(stored)
 }
 
 func commitMulti(e *env) {
 	a, b := e.fx.incident(tenantA), e.fx.event(tenantA)
 	e.create(tenantA, a, b)
-	ua := e.getIncident(tenantA, a.ID)
-	ub := e.get(tenantA, incident.KindEvent, b.ID)
+	ua := e.getIncident(a.ID)
+	ub := e.get(incident.KindEvent, b.ID)
 	ua.Title = "multi a"
 	ub.Handle().Title = "multi b"
 	c, d := e.fx.vulnerability(tenantA), e.fx.incident(tenantA)
@@ -309,7 +308,7 @@ func commitMulti(e *env) {
 		if r.Head().Version != want {
 			e.errorf("%s %s in the Write has Version %d after Commit, want %d", r.Kind(), r.Head().ID, r.Head().Version, want)
 		}
-		e.wantStored(tenantA, r)
+		e.wantStored(r)
 	}
 	if got := auditSeqs(e.trail(tenantA, c.ID, 0)); len(got) != 2 {
 		e.errorf("audit trail of the created vulnerability: got Seqs %v, want [1 2]", got)

@@ -80,7 +80,7 @@ func concurrencyManyWriters(e *env) {
 				first = false
 			}
 			if err != nil {
-				return fmt.Errorf("Get: %w", err)
+				return fmt.Errorf("reading: %w", err)
 			}
 			r.Handle().Labels = append(r.Handle().Labels, label)
 			err = e.s.Commit(e.ctx, tenantA, &store.Write{Update: []incident.Record{r}})
@@ -91,7 +91,7 @@ func concurrencyManyWriters(e *env) {
 				return nil
 			}
 			if !errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("Commit: got %w, want nil or ErrConflict", err)
+				return fmt.Errorf("committing: got %w, want nil or ErrConflict", err)
 			}
 		}
 		return errors.New("gave up after too many conflicts")
@@ -102,7 +102,7 @@ func concurrencyManyWriters(e *env) {
 		}
 	}
 
-	got := e.getIncident(tenantA, inc.ID)
+	got := e.getIncident(inc.ID)
 	if want := int64(1 + successes); got.Version != want {
 		e.errorf("final Version %d, want %d (1 + %d successful commits)", got.Version, want, successes)
 	}
@@ -148,7 +148,7 @@ func concurrencyCreateSameID(e *env) {
 	if winners != 1 {
 		e.fatalf("%d of %d concurrent creates of one ID succeeded, want exactly 1", winners, creators)
 	}
-	e.wantStored(tenantA, winner)
+	e.wantStored(winner)
 }
 
 func concurrencyClaimers(e *env) {
@@ -167,7 +167,7 @@ func concurrencyClaimers(e *env) {
 		for range entries {
 			got, err := e.s.Claim(e.ctx, tenantA, outboxNow, 5, time.Hour)
 			if err != nil {
-				return fmt.Errorf("Claim: %w", err)
+				return fmt.Errorf("claiming: %w", err)
 			}
 			if len(got) == 0 {
 				return nil

@@ -88,13 +88,29 @@ func (e *env) ok(what string, err error) {
 }
 
 // is reports an error unless errors.Is(err, target).
-func (e *env) is(what string, err, target error) bool {
+func (e *env) is(what string, err, target error) {
 	e.r.Helper()
 	if !errors.Is(err, target) {
-		e.r.Errorf("%s: got error %v, want one satisfying errors.Is(err, %v)", what, err, target)
-		return false
+		e.r.Errorf("%s: got error %v, want %s", what, err, sentinelName(target))
 	}
-	return true
+}
+
+// sentinelName names the errors the suite expects, for messages.
+func sentinelName(err error) string {
+	for _, s := range []struct {
+		err  error
+		name string
+	}{
+		{store.ErrNotFound, "store.ErrNotFound"}, {store.ErrExists, "store.ErrExists"},
+		{store.ErrConflict, "store.ErrConflict"}, {store.ErrInvalid, "store.ErrInvalid"},
+		{store.ErrLeaseLost, "store.ErrLeaseLost"}, {context.Canceled, "context.Canceled"},
+		{context.DeadlineExceeded, "context.DeadlineExceeded"},
+	} {
+		if errors.Is(err, s.err) {
+			return "an error satisfying errors.Is(err, " + s.name + ")"
+		}
+	}
+	return fmt.Sprintf("an error satisfying errors.Is(err, %v)", err)
 }
 
 // commit commits w to tenant and ends the case if it fails.
@@ -109,10 +125,10 @@ func (e *env) create(tenant string, recs ...incident.Record) {
 	e.commit(tenant, &store.Write{Create: recs})
 }
 
-// get reads a record and ends the case if it fails.
-func (e *env) get(tenant string, kind incident.Kind, id uuid.UUID) incident.Record {
+// get reads a record of tenant A and ends the case if it fails.
+func (e *env) get(kind incident.Kind, id uuid.UUID) incident.Record {
 	e.r.Helper()
-	r, err := e.s.Get(e.ctx, tenant, kind, id)
+	r, err := e.s.Get(e.ctx, tenantA, kind, id)
 	e.ok(fmt.Sprintf("Get %s %s", kind, id), err)
 	if r == nil {
 		e.fatalf("Get %s %s returned a nil record and no error", kind, id)
@@ -120,10 +136,10 @@ func (e *env) get(tenant string, kind incident.Kind, id uuid.UUID) incident.Reco
 	return r
 }
 
-// getIncident reads an incident.
-func (e *env) getIncident(tenant string, id uuid.UUID) *incident.Incident {
+// getIncident reads an incident of tenant A.
+func (e *env) getIncident(id uuid.UUID) *incident.Incident {
 	e.r.Helper()
-	r := e.get(tenant, incident.KindIncident, id)
+	r := e.get(incident.KindIncident, id)
 	inc, ok := r.(*incident.Incident)
 	if !ok {
 		e.fatalf("Get incident %s returned a %T", id, r)
@@ -131,11 +147,11 @@ func (e *env) getIncident(tenant string, id uuid.UUID) *incident.Incident {
 	return inc
 }
 
-// wantStored checks that the store holds want (compared as JSON, so an
+// wantStored checks that tenant A holds want (compared as JSON, so an
 // adapter may store nil and empty slices alike).
-func (e *env) wantStored(tenant string, want incident.Record) {
+func (e *env) wantStored(want incident.Record) {
 	e.r.Helper()
-	got := e.get(tenant, want.Kind(), want.Head().ID)
+	got := e.get(want.Kind(), want.Head().ID)
 	if d := recordDiff(got, want); d != "" {
 		e.errorf("Get %s %s: stored record differs from the one committed: %s", want.Kind(), want.Head().ID, d)
 	}
@@ -195,10 +211,11 @@ func (e *env) claim(tenant string, now time.Time, n int, lease time.Duration) []
 	return es
 }
 
-// claimOne claims and expects exactly the entry id.
-func (e *env) claimOne(tenant string, now time.Time, lease time.Duration, id uuid.UUID) store.OutboxEntry {
+// claimOne claims in tenant A for the suite's usual lease and expects
+// exactly the entry id.
+func (e *env) claimOne(now time.Time, id uuid.UUID) store.OutboxEntry {
 	e.r.Helper()
-	es := e.claim(tenant, now, 10, lease)
+	es := e.claim(tenantA, now, 10, lease)
 	if len(es) != 1 || es[0].ID != id {
 		e.fatalf("Claim at %s: got %s, want exactly entry %s", now.Format(time.RFC3339), entryIDs(es), id)
 	}
@@ -233,9 +250,10 @@ func (e *env) timer(tenant, key string) store.Timer {
 	return t
 }
 
-func (e *env) document(tenant, collection, id string) store.Document {
+// document reads a document of tenant A.
+func (e *env) document(collection, id string) store.Document {
 	e.r.Helper()
-	d, err := e.s.GetDocument(e.ctx, tenant, collection, id)
+	d, err := e.s.GetDocument(e.ctx, tenantA, collection, id)
 	e.ok("GetDocument "+collection+"/"+id, err)
 	return d
 }
@@ -248,28 +266,26 @@ func (e *env) documents(tenant, collection string, match map[string]string) []st
 }
 
 // within runs fn on its own goroutine and waits at most hangAfter for it.
-// It returns false, after reporting what, when fn has not returned: the
-// store blocks. fn must not call Fatalf; it keeps running after a timeout
+// It returns false, after reporting what and why, when fn has not
+// returned: the store blocks. fn must not call Fatalf; it keeps running after a timeout
 // and is left to finish when the store unblocks.
-func (e *env) within(what string, fn func()) bool {
+func (e *env) within(what, why string, fn func()) bool {
 	e.r.Helper()
-	done := make(chan struct{})
+	done := make(chan any, 1)
 	go func() {
-		defer close(done)
-		defer func() {
-			if p := recover(); p != nil {
-				e.r.Errorf("%s: panic: %v", what, p)
-			}
-		}()
+		defer func() { done <- recover() }()
 		fn()
 	}()
 	t := time.NewTimer(hangAfter)
 	defer t.Stop()
 	select {
-	case <-done:
+	case p := <-done:
+		if p != nil {
+			e.errorf("%s: panic: %v", what, p)
+		}
 		return true
 	case <-t.C:
-		e.errorf("%s did not return within %v", what, hangAfter)
+		e.errorf("%s did not return within %v: %s", what, hangAfter, why)
 		return false
 	}
 }

@@ -37,17 +37,17 @@ func getReturnsCopy(e *env) {
 	inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithoutImpact, SetBy: "actor-storetest", SetAt: base}
 	e.create(tenantA, inc)
 
-	got := e.getIncident(tenantA, inc.ID)
+	got := e.getIncident(inc.ID)
 	got.Title = "changed by the reader"
 	got.Labels[0] = "changed"
 	got.EventIDs[0] = idIn(bandLow, 9)
 	got.Resolution.Reason = "changed by the reader"
 	got.Version = 42
-	e.wantStored(tenantA, inc)
+	e.wantStored(inc)
 
 	// Two reads are two copies.
-	a := e.getIncident(tenantA, inc.ID)
-	b := e.getIncident(tenantA, inc.ID)
+	a := e.getIncident(inc.ID)
+	b := e.getIncident(inc.ID)
 	a.Labels[1] = "changed"
 	if b.Labels[1] != "two" {
 		e.errorf("two Get results share their Labels: changing one changed the other")

@@ -228,21 +228,27 @@ type collector struct {
 	msgs []string
 }
 
+// Helper implements reporter; the collector reports no lines.
 func (c *collector) Helper() {}
 
+// Errorf records a failure; safe from any goroutine.
 func (c *collector) Errorf(format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.msgs = append(c.msgs, fmt.Sprintf(format, args...))
 }
 
+// Fatalf records a failure and ends the calling goroutine, which must
+// be the case's own.
 func (c *collector) Fatalf(format string, args ...any) {
 	c.Errorf(format, args...)
 	runtime.Goexit()
 }
 
+// Logf discards the log: TestStore reports failures only.
 func (c *collector) Logf(string, ...any) {}
 
+// Failed reports whether a failure was recorded.
 func (c *collector) Failed() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
