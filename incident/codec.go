@@ -137,7 +137,7 @@ var upgraders = map[int]upgrader{}
 
 func decodeBytes(data []byte, kind Kind, mode Mode, into any, extra *map[string]json.RawMessage,
 	enumErrors func() []*FieldError, ups map[int]upgrader) error {
-	version, err := peekVersion(data)
+	version, err := sniffVersion(data)
 	if err != nil {
 		return err
 	}
@@ -151,18 +151,19 @@ func decodeBytes(data []byte, kind Kind, mode Mode, into any, extra *map[string]
 	}
 	switch mode {
 	case Strict:
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(into); err != nil {
-			return syntaxError(kind, err)
+		if err := checkShape(data, shapeFor(kind)); err != nil {
+			return err
 		}
-		if _, err := dec.Token(); err != io.EOF {
-			return fmt.Errorf("%w: %s: data after the JSON object", ErrSyntax, kind)
+		if err := json.Unmarshal(data, into); err != nil {
+			return syntaxError(kind, err)
 		}
 		if fes := enumErrors(); len(fes) > 0 {
 			return &ValidationError{Kind: kind, Fields: fes}
 		}
 	case Stored:
+		if !isObject(data) {
+			return fmt.Errorf("%w: %s: a record is a JSON object", ErrSyntax, kind)
+		}
 		if err := json.Unmarshal(data, into); err != nil {
 			return syntaxError(kind, err)
 		}
@@ -172,12 +173,13 @@ func decodeBytes(data []byte, kind Kind, mode Mode, into any, extra *map[string]
 		}
 		known := knownFields(kind)
 		for k, v := range doc {
-			if _, ok := known[k]; !ok {
-				if *extra == nil {
-					*extra = make(map[string]json.RawMessage)
-				}
-				(*extra)[k] = v
+			if isKnown(known, k) {
+				continue
 			}
+			if *extra == nil {
+				*extra = make(map[string]json.RawMessage)
+			}
+			(*extra)[k] = v
 		}
 	default:
 		return fmt.Errorf("%w: decoder mode %d", ErrInvalid, mode)
@@ -185,12 +187,66 @@ func decodeBytes(data []byte, kind Kind, mode Mode, into any, extra *map[string]
 	return nil
 }
 
+// isKnown reports whether encoding/json decoded key into a field: it
+// matches names case-insensitively (with Unicode folding), so "Title" is
+// the title, not an unknown field to keep beside it.
+func isKnown(known map[string]struct{}, key string) bool {
+	if _, ok := known[key]; ok {
+		return true
+	}
+	for name := range known {
+		if strings.EqualFold(name, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// isObject reports whether the first non-space byte opens an object.
+func isObject(data []byte) bool {
+	d := bytes.TrimLeft(data, " \t\r\n")
+	return len(d) > 0 && d[0] == '{'
+}
+
+// sniffVersion finds schema_version cheaply where the SDK wrote it (the
+// first member) and falls back to a full parse otherwise.
+func sniffVersion(data []byte) (int, error) {
+	const prefix = `{"schema_version":`
+	d := bytes.TrimLeft(data, " \t\r\n")
+	if bytes.HasPrefix(d, []byte(prefix)) {
+		rest := d[len(prefix):]
+		n := 0
+		for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n > 0 && n < len(rest) && (rest[n] == ',' || rest[n] == '}') && (n == 1 || rest[0] != '0') {
+			v, _ := strconv.Atoi(string(rest[:n]))
+			return v, nil
+		}
+	}
+	return peekVersion(data)
+}
+
 func syntaxError(kind Kind, err error) error {
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) && ute.Field != "" {
-		return &FieldError{Path: ute.Field, Value: ute.Value, Rule: RuleEnum, Reason: "want JSON " + ute.Type.String(), Err: ErrSyntax}
+		return &FieldError{Path: jsonPath(ute.Field), Value: ute.Value, Reason: "want JSON " + ute.Type.String(), Err: ErrSyntax}
 	}
 	return fmt.Errorf("%w: %s: %w", ErrSyntax, kind, err)
+}
+
+// jsonPath drops the Go names encoding/json puts in a type error's field
+// path (the wire type and the embedded Header and Handling).
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if strings.HasSuffix(p, "Wire") || strings.HasSuffix(p, "Doc") || p == "Header" || p == "Handling" {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
 }
 
 func peekVersion(data []byte) (int, error) {
@@ -318,6 +374,9 @@ func (inc *Incident) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads an incident as a stored record (see Stored): it is
 // what stores get from json.Unmarshal. Use DecodeIncident for input.
 func (inc *Incident) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil // encoding/json convention: null leaves the value as it is
+	}
 	*inc = Incident{}
 	return decodeBytes(data, KindIncident, Stored, &incidentDoc{incidentWire: (*incidentWire)(inc)}, &inc.Extra, inc.enumErrors, upgraders)
 }
@@ -329,6 +388,9 @@ func (ev *Event) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an event as a stored record (see Stored).
 func (ev *Event) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil // encoding/json convention: null leaves the value as it is
+	}
 	*ev = Event{}
 	return decodeBytes(data, KindEvent, Stored, &eventDoc{eventWire: (*eventWire)(ev)}, &ev.Extra, ev.enumErrors, upgraders)
 }
@@ -340,26 +402,29 @@ func (vu *Vulnerability) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a vulnerability as a stored record (see Stored).
 func (vu *Vulnerability) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		return nil // encoding/json convention: null leaves the value as it is
+	}
 	*vu = Vulnerability{}
 	return decodeBytes(data, KindVulnerability, Stored, &vulnerabilityDoc{vulnerabilityWire: (*vulnerabilityWire)(vu)}, &vu.Extra, vu.enumErrors, upgraders)
 }
 
-func onlyEnum(err error) []*FieldError {
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		return nil
-	}
-	var out []*FieldError
-	for _, f := range ve.Fields {
-		if f.Rule == RuleEnum {
-			out = append(out, f)
-		}
-	}
-	return out
+func isNull(data []byte) bool {
+	return string(bytes.TrimSpace(data)) == "null"
 }
 
-func (inc *Incident) enumErrors() []*FieldError { return onlyEnum(inc.Validate()) }
+// enumErrors are the unknown enum values alone, for the strict decoder:
+// a validator that keeps only RuleEnum problems, so no other problem can
+// crowd one out under the cap.
+func enumErrors(kind Kind, check func(*validator) error) []*FieldError {
+	v := newValidator(nil, kind)
+	v.only = RuleEnum
+	_ = check(v)
+	return v.errs
+}
 
-func (ev *Event) enumErrors() []*FieldError { return onlyEnum(ev.Validate()) }
+func (inc *Incident) enumErrors() []*FieldError { return enumErrors(KindIncident, inc.check) }
 
-func (vu *Vulnerability) enumErrors() []*FieldError { return onlyEnum(vu.Validate()) }
+func (ev *Event) enumErrors() []*FieldError { return enumErrors(KindEvent, ev.check) }
+
+func (vu *Vulnerability) enumErrors() []*FieldError { return enumErrors(KindVulnerability, vu.check) }

@@ -39,7 +39,7 @@ func ExampleDecodeIncident() {
 	// Output:
 	// INC-2026-000042 assess_decide triage true
 	// true
-	// incident: malformed JSON: incident: json: unknown field "tilte"
+	// tilte: unknown field "tilte" (field names are case-sensitive)
 }
 
 // A Decoder bounds what it reads: at most MaxBytes+1 bytes, whatever the

@@ -1,6 +1,7 @@
 package incident
 
 import (
+	"reflect"
 	"slices"
 	"time"
 )
@@ -62,8 +63,29 @@ func (f *Fact[T]) FirstKnown(pred func(T) bool) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// IsZero reports whether nothing is known, so JSON omits the fact.
-func (f Fact[T]) IsZero() bool { return f.KnownAt.IsZero() && len(f.History) == 0 }
+// IsZero reports whether the fact holds nothing at all (no value, time,
+// source or history), so JSON omits it. A value without KnownAt is not zero:
+// it is kept, and Validate reports the missing time.
+func (f Fact[T]) IsZero() bool {
+	return f.KnownAt.IsZero() && len(f.History) == 0 && f.Source == "" && emptyValue(reflect.ValueOf(&f.Value).Elem())
+}
+
+// emptyValue treats an empty slice or map as empty, like omitempty does.
+func emptyValue(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
+}
+
+// IsZero reports whether no fact is known, so JSON omits the facts.
+func (f *Facts) IsZero() bool {
+	return f.PersonalData.IsZero() && f.PersonalDataCategories.IsZero() && f.SpecialCategories.IsZero() &&
+		f.DataSubjects.IsZero() && f.ResidentsByState.IsZero() && f.MemberStates.IsZero() &&
+		f.ClientsAffected.IsZero() && f.TransactionsAffected.IsZero() && f.EconomicImpact.IsZero() &&
+		f.CriticalServicesAffected.IsZero() && f.RansomPaid.IsZero() && f.EntityTypes.IsZero()
+}
 
 // Money is an amount in a currency's minor unit (cents), never a float.
 type Money struct {

@@ -88,6 +88,12 @@ type DataProtection struct {
 	Erasures []Erasure `json:"erasures,omitempty"`
 }
 
+// IsZero reports whether nothing is set (empty lists count as nothing),
+// so JSON omits it.
+func (d *DataProtection) IsZero() bool {
+	return d.RetentionCategory == "" && d.LegalHold == nil && len(d.Erasures) == 0
+}
+
 // Erasure records one erasure of personal data: the contacts and notes
 // whose personal data were removed. Identifiers, digests and timestamps
 // stay, so evidence and audit chains still verify.

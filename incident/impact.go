@@ -114,6 +114,13 @@ type Service struct {
 	Function string `json:"function,omitempty"`
 }
 
+// IsZero reports whether nothing is known about the impact (empty lists
+// count as nothing), so JSON omits it.
+func (im *Impact) IsZero() bool {
+	return im.Confidentiality == "" && im.Integrity == "" && im.Availability == "" && im.Functional == "" &&
+		len(im.Information) == 0 && im.Recoverability == "" && len(im.Assets) == 0 && len(im.Services) == 0 && im.Cost == nil
+}
+
 // Impact describes the harm: the C/I/A attributes, the NIST SP 800-61r2
 // functional and information impact and recoverability, what was affected
 // and what it cost.

@@ -41,6 +41,7 @@ const (
 	RuleErasedContact   Rule = "contacts.erased"
 	RuleCVSS            Rule = "cvss.score"
 	RuleCVE             Rule = "cve.format"
+	RuleListLength      Rule = "list.length"
 )
 
 // RuleInfo documents a rule.
@@ -87,5 +88,6 @@ func Rules() []RuleInfo {
 		{RuleErasedContact, ErrInconsistent, "a contact marked erased still carries personal data"},
 		{RuleCVSS, ErrInvalid, "a CVSS score is outside 0.0–10.0 or its version is not 2.0, 3.0, 3.1 or 4.0"},
 		{RuleCVE, ErrFormat, "a CVE identifier is not CVE-YYYY-NNNN (four or more digits)"},
+		{RuleListLength, ErrInvalid, "a list has more than MaxListItems (10 000) entries; its entries are then not checked one by one"},
 	}
 }

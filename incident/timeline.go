@@ -51,8 +51,10 @@ func Approx(t time.Time, p Precision, estimated bool) Timestamp {
 	return ts
 }
 
-// IsZero reports whether the anchor is unknown.
-func (t Timestamp) IsZero() bool { return t.At.IsZero() }
+// IsZero reports whether the anchor is unknown: nothing is set. A precision
+// or estimate flag without a time is not zero; Validate reports the missing
+// time.
+func (t Timestamp) IsZero() bool { return t.At.IsZero() && t.Precision == "" && !t.Estimated }
 
 // Earliest is the first instant the value may stand for.
 func (t Timestamp) Earliest() time.Time {
@@ -86,14 +88,14 @@ func (t Timestamp) Latest() time.Time {
 // Exact reports whether the value is an observed instant: known, instant
 // precision, not estimated. Metrics that must not mix estimates use it.
 func (t Timestamp) Exact() bool {
-	return !t.IsZero() && (t.Precision == "" || t.Precision == PrecisionInstant) && !t.Estimated
+	return !t.At.IsZero() && (t.Precision == "" || t.Precision == PrecisionInstant) && !t.Estimated
 }
 
 // Before reports whether t certainly lies before u: every instant t may
 // stand for is earlier than every instant u may stand for. Unknown values
 // are never certainly before anything.
 func (t Timestamp) Before(u Timestamp) bool {
-	if t.IsZero() || u.IsZero() {
+	if t.At.IsZero() || u.At.IsZero() {
 		return false
 	}
 	return t.Latest().Before(u.Earliest())

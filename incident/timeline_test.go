@@ -155,7 +155,9 @@ func TestTimestampExact(t *testing.T) {
 
 func TestTimestampIsZero(t *testing.T) {
 	assert.True(t, incident.Timestamp{}.IsZero())
-	assert.True(t, incident.Timestamp{Precision: incident.PrecisionDay, Estimated: true}.IsZero())
+	// A precision or estimate without a time is not "unknown": it is kept
+	// through JSON, and Validate reports the missing time.
+	assert.False(t, incident.Timestamp{Precision: incident.PrecisionDay, Estimated: true}.IsZero())
 	assert.False(t, incident.At(dmNow).IsZero())
 }
 

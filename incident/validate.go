@@ -16,10 +16,14 @@ import (
 // Text limits. They bound what one record may carry so a store row and a
 // JSON document stay small; evidence content never lives in the record.
 const (
-	MaxTitleBytes       = 512
-	MaxShortTextBytes   = 1 << 10
-	MaxLongTextBytes    = 64 << 10
-	MaxLabelBytes       = 64
+	MaxTitleBytes     = 512
+	MaxShortTextBytes = 1 << 10
+	MaxLongTextBytes  = 64 << 10
+	MaxLabelBytes     = 64
+	// MaxListItems bounds every list of a record (tasks, notes, labels,
+	// evidence, custody transfers, fact histories, …), so validating input
+	// from outside takes time linear in its size.
+	MaxListItems        = 10_000
 	maxValidationErrors = 1000
 )
 
@@ -50,7 +54,10 @@ func (inc *Incident) ValidateWith(voc *Vocabulary) error {
 	if inc == nil {
 		return &ValidationError{Kind: KindIncident, Fields: []*FieldError{{Path: "", Rule: RuleRequired, Reason: "nil incident", Err: ErrRequired}}}
 	}
-	v := newValidator(voc, KindIncident)
+	return inc.check(newValidator(voc, KindIncident))
+}
+
+func (inc *Incident) check(v *validator) error {
 	v.header(&inc.Header, KindIncident)
 	v.handling(&inc.Handling, &inc.Timeline, inc.ID)
 	if len(inc.EventIDs) == 0 {
@@ -76,7 +83,10 @@ func (ev *Event) ValidateWith(voc *Vocabulary) error {
 	if ev == nil {
 		return &ValidationError{Kind: KindEvent, Fields: []*FieldError{{Rule: RuleRequired, Reason: "nil event", Err: ErrRequired}}}
 	}
-	v := newValidator(voc, KindEvent)
+	return ev.check(newValidator(voc, KindEvent))
+}
+
+func (ev *Event) check(v *validator) error {
 	v.header(&ev.Header, KindEvent)
 	v.handling(&ev.Handling, &ev.Timeline, ev.ID)
 	v.timeline(at("timeline"), &ev.Timeline)
@@ -97,10 +107,14 @@ func (vu *Vulnerability) ValidateWith(voc *Vocabulary) error {
 	if vu == nil {
 		return &ValidationError{Kind: KindVulnerability, Fields: []*FieldError{{Rule: RuleRequired, Reason: "nil vulnerability", Err: ErrRequired}}}
 	}
-	v := newValidator(voc, KindVulnerability)
+	return vu.check(newValidator(voc, KindVulnerability))
+}
+
+func (vu *Vulnerability) check(v *validator) error {
 	v.header(&vu.Header, KindVulnerability)
 	v.handling(&vu.Handling, &vu.Timeline, vu.ID)
 	v.timeline(at("timeline"), &vu.Timeline)
+	v.tooLong(at("cves"), len(vu.CVEs))
 	for i, c := range vu.CVEs {
 		if !validCVE(c) {
 			v.add(at("cves").i(i), c, RuleCVE, "want CVE-YYYY-NNNN", ErrFormat)
@@ -129,6 +143,9 @@ type validator struct {
 	voc  *Vocabulary
 	kind Kind
 	errs []*FieldError
+	// only, when set, keeps the problems of that rule alone (the strict
+	// decoder checks enum values this way, without the cap cutting them).
+	only Rule
 }
 
 func newValidator(voc *Vocabulary, kind Kind) *validator {
@@ -139,10 +156,20 @@ func newValidator(voc *Vocabulary, kind Kind) *validator {
 }
 
 func (v *validator) add(path loc, value any, rule Rule, reason string, sentinel error) {
-	if len(v.errs) >= maxValidationErrors {
+	if (v.only != "" && rule != v.only) || len(v.errs) >= maxValidationErrors {
 		return
 	}
 	v.errs = append(v.errs, &FieldError{Path: path.String(), Value: value, Rule: rule, Reason: reason, Err: sentinel})
+}
+
+// tooLong reports a list over MaxListItems; its elements are then not
+// checked one by one.
+func (v *validator) tooLong(path loc, n int) bool {
+	if n <= MaxListItems {
+		return false
+	}
+	v.add(path, n, RuleListLength, "more than "+strconv.Itoa(MaxListItems)+" items", ErrInvalid)
+	return true
 }
 
 func (v *validator) err() error {
@@ -297,6 +324,7 @@ func (v *validator) handling(h *Handling, tl *Timeline, self uuid.UUID) {
 	v.tasks(h.Tasks)
 	v.notes(h.Notes)
 	v.labels(h.Labels)
+	v.tooLong(at("links"), len(h.Links))
 	for i, l := range h.Links {
 		v.required(at("links").i(i).f("system"), l.System == "")
 		v.required(at("links").i(i).f("key"), l.Key == "")
@@ -338,6 +366,9 @@ func (v *validator) resolution(h *Handling, self uuid.UUID) {
 }
 
 func (v *validator) categories(h *Handling) {
+	if v.tooLong(at("categories"), len(h.Categories)) {
+		return
+	}
 	check := func(path loc, c Category) {
 		v.required(path.f("class"), c.Class == "")
 		if c.Class == "" {
@@ -373,6 +404,10 @@ func (v *validator) sameCategory(a, b Category) bool {
 }
 
 func (v *validator) contacts(cs []Contact) {
+	if v.tooLong(at("contacts"), len(cs)) {
+		return
+	}
+	dupCs := repeated(len(cs), func(i int) string { return string(cs[i].ID) })
 	for i, c := range cs {
 		v.required(at("contacts").i(i).f("id"), c.ID == "")
 		v.enum(at("contacts").i(i).f("kind"), string(c.Kind), c.Kind.Valid())
@@ -383,16 +418,16 @@ func (v *validator) contacts(cs []Contact) {
 		if c.Erased && (c.Name != "" || c.Email != "" || c.Phone != "" || c.Organisation != "") {
 			v.add(at("contacts").i(i), string(c.ID), RuleErasedContact, "erased contact still has personal data", ErrInconsistent)
 		}
-		for j := range i {
-			if cs[j].ID == c.ID && c.ID != "" {
-				v.add(at("contacts").i(i).f("id"), string(c.ID), RuleDuplicateID, "contact listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupCs, i) {
+			v.add(at("contacts").i(i).f("id"), string(c.ID), RuleDuplicateID, "contact listed twice", ErrDuplicate)
 		}
 	}
 }
 
 func (v *validator) roles(rs []RoleAssignment) {
+	if v.tooLong(at("roles"), len(rs)) {
+		return
+	}
 	for i, r := range rs {
 		v.enum(at("roles").i(i).f("role"), string(r.Role), r.Role.Valid())
 		v.required(at("roles").i(i).f("actor"), r.Actor == "")
@@ -425,6 +460,10 @@ func overlaps(a, b RoleAssignment) bool {
 }
 
 func (v *validator) tasks(ts []Task) {
+	if v.tooLong(at("tasks"), len(ts)) {
+		return
+	}
+	dupTs := repeated(len(ts), func(i int) string { return ts[i].ID })
 	for i, t := range ts {
 		v.required(at("tasks").i(i).f("id"), t.ID == "")
 		v.required(at("tasks").i(i).f("title"), strings.TrimSpace(t.Title) == "")
@@ -442,32 +481,33 @@ func (v *validator) tasks(ts []Task) {
 		v.text(at("tasks").i(i).f("reason"), t.Reason, MaxLongTextBytes)
 		v.utc(at("tasks").i(i).f("due"), t.Due)
 		v.utc(at("tasks").i(i).f("finished_at"), t.FinishedAt)
-		for j := range i {
-			if ts[j].ID == t.ID && t.ID != "" {
-				v.add(at("tasks").i(i).f("id"), t.ID, RuleDuplicateID, "task listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupTs, i) {
+			v.add(at("tasks").i(i).f("id"), t.ID, RuleDuplicateID, "task listed twice", ErrDuplicate)
 		}
 	}
 }
 
 func (v *validator) notes(ns []Note) {
+	if v.tooLong(at("notes"), len(ns)) {
+		return
+	}
+	dupNs := repeated(len(ns), func(i int) string { return ns[i].ID })
 	for i, n := range ns {
 		v.required(at("notes").i(i).f("id"), n.ID == "")
 		v.when(at("notes").i(i).f("at"), n.At)
 		v.required(at("notes").i(i).f("author"), n.Author == "")
 		v.required(at("notes").i(i).f("text"), n.Text == "" && !n.Erased)
 		v.text(at("notes").i(i).f("text"), n.Text, MaxLongTextBytes)
-		for j := range i {
-			if ns[j].ID == n.ID && n.ID != "" {
-				v.add(at("notes").i(i).f("id"), n.ID, RuleDuplicateID, "note listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupNs, i) {
+			v.add(at("notes").i(i).f("id"), n.ID, RuleDuplicateID, "note listed twice", ErrDuplicate)
 		}
 	}
 }
 
 func (v *validator) labels(ls []string) {
+	if v.tooLong(at("labels"), len(ls)) {
+		return
+	}
 	for i, l := range ls {
 		if !validLabel(l) {
 			v.add(at("labels").i(i), l, RuleLabel, "want 1–64 bytes of printable UTF-8 without spaces", ErrFormat)
@@ -490,19 +530,56 @@ func validLabel(l string) bool {
 	return true
 }
 
+// firstDuplicate returns the first element equal to an earlier one.
 func firstDuplicate[T comparable](xs []T) (T, bool) {
-	for i := 1; i < len(xs); i++ {
-		for j := range i {
-			if xs[i] == xs[j] {
-				return xs[i], true
-			}
-		}
+	if i := repeated(len(xs), func(i int) T { return xs[i] }); len(i) > 0 {
+		return xs[i[0]], true
 	}
 	var zero T
 	return zero, false
 }
 
+// repeated returns the indexes whose key equals an earlier one, ignoring
+// zero keys; nil when there are none. Short lists are compared pairwise
+// (no allocation); long ones through a map, so input from outside cannot
+// make validation quadratic.
+func repeated[K comparable](n int, key func(int) K) []int {
+	var zero K
+	var out []int
+	if n <= 16 {
+		for i := 1; i < n; i++ {
+			k := key(i)
+			if k == zero {
+				continue
+			}
+			for j := range i {
+				if key(j) == k {
+					out = append(out, i)
+					break
+				}
+			}
+		}
+		return out
+	}
+	seen := make(map[K]struct{}, n)
+	for i := range n {
+		k := key(i)
+		if k == zero {
+			continue
+		}
+		if _, dup := seen[k]; dup {
+			out = append(out, i)
+			continue
+		}
+		seen[k] = struct{}{}
+	}
+	return out
+}
+
 func (v *validator) ids(path loc, ids []uuid.UUID) {
+	if v.tooLong(path, len(ids)) {
+		return
+	}
 	for i, id := range ids {
 		if id == uuid.Nil {
 			v.add(path.i(i), nil, RuleRequired, "nil UUID", ErrRequired)
@@ -518,8 +595,8 @@ func (v *validator) timestamp(path loc, t Timestamp) {
 		return
 	}
 	v.enum(path.f("precision"), string(t.Precision), t.Precision.Valid())
-	v.utc(path.f("at"), t.At)
-	if t.Precision.Valid() && !t.At.Equal(t.Earliest()) {
+	v.when(path.f("at"), t.At)
+	if t.Precision.Valid() && !t.At.IsZero() && !t.At.Equal(t.Earliest()) {
 		v.add(path.f("at"), t.At.Format(time.RFC3339Nano), RulePrecision, "a "+string(t.Precision)+"-precision time starts its "+string(t.Precision), ErrInvalid)
 	}
 }
@@ -529,6 +606,7 @@ func (v *validator) timeline(path loc, tl *Timeline) {
 		t, _ := tl.Get(a)
 		v.timestamp(path.f(string(a)), t)
 	}
+	v.tooLong(path.f("reopened"), len(tl.Reopened))
 	for i, t := range tl.Reopened {
 		v.timestamp(path.f("reopened").i(i), t)
 		if i > 0 && t.Before(tl.Reopened[i-1]) {
@@ -606,6 +684,7 @@ func factTimes[T any](v *validator, path loc, f *Fact[T]) {
 		return
 	}
 	v.when(path.f("known_at"), f.KnownAt)
+	v.tooLong(path.f("history"), len(f.History))
 	for i, r := range f.History {
 		v.when(path.f("history").i(i).f("known_at"), r.KnownAt)
 		next := f.KnownAt
@@ -655,14 +734,15 @@ func (v *validator) impact(path loc, im *Impact) {
 }
 
 func (v *validator) assets(path loc, as []Asset) {
+	if v.tooLong(path, len(as)) {
+		return
+	}
+	dupAs := repeated(len(as), func(i int) string { return as[i].ID })
 	for i, a := range as {
 		v.required(path.i(i).f("id"), a.ID == "")
 		v.enum(path.i(i).f("criticality"), string(a.Criticality), a.Criticality.Valid())
-		for j := range i {
-			if as[j].ID == a.ID && a.ID != "" {
-				v.add(path.i(i).f("id"), a.ID, RuleDuplicateID, "asset listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupAs, i) {
+			v.add(path.i(i).f("id"), a.ID, RuleDuplicateID, "asset listed twice", ErrDuplicate)
 		}
 	}
 }
@@ -681,6 +761,10 @@ func validSHA256(s string) bool {
 }
 
 func (v *validator) evidence(es []Evidence) {
+	if v.tooLong(at("evidence"), len(es)) {
+		return
+	}
+	dupEs := repeated(len(es), func(i int) string { return es[i].ID })
 	for i, e := range es {
 		v.required(at("evidence").i(i).f("id"), e.ID == "")
 		v.required(at("evidence").i(i).f("description"), strings.TrimSpace(e.Description) == "")
@@ -697,6 +781,7 @@ func (v *validator) evidence(es []Evidence) {
 			v.add(at("evidence").i(i).f("size"), e.Size, RuleCount, "must not be negative", ErrInvalid)
 		}
 		holder, last := e.CollectedBy, e.CollectedAt
+		v.tooLong(at("evidence").i(i).f("custody"), len(e.Custody))
 		for j, c := range e.Custody {
 			p := at("evidence").i(i).f("custody").i(j)
 			v.when(p.f("at"), c.At)
@@ -713,16 +798,17 @@ func (v *validator) evidence(es []Evidence) {
 			}
 			holder, last = c.To, c.At
 		}
-		for j := range i {
-			if es[j].ID == e.ID && e.ID != "" {
-				v.add(at("evidence").i(i).f("id"), e.ID, RuleDuplicateID, "evidence listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupEs, i) {
+			v.add(at("evidence").i(i).f("id"), e.ID, RuleDuplicateID, "evidence listed twice", ErrDuplicate)
 		}
 	}
 }
 
 func (v *validator) obligations(os []Obligation) {
+	if v.tooLong(at("obligations"), len(os)) {
+		return
+	}
+	dupOs := repeated(len(os), func(i int) string { return os[i].ID })
 	for i, o := range os {
 		v.required(at("obligations").i(i).f("id"), o.ID == "")
 		v.required(at("obligations").i(i).f("regime"), o.Regime == "")
@@ -743,24 +829,22 @@ func (v *validator) obligations(os []Obligation) {
 		if o.Waived != "" && o.WaivedBy == "" {
 			v.required(at("obligations").i(i).f("waived_by"), true)
 		}
-		for j := range i {
-			if os[j].ID == o.ID && o.ID != "" {
-				v.add(at("obligations").i(i).f("id"), o.ID, RuleDuplicateID, "obligation listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupOs, i) {
+			v.add(at("obligations").i(i).f("id"), o.ID, RuleDuplicateID, "obligation listed twice", ErrDuplicate)
 		}
 	}
 }
 
 func (v *validator) reviews(rs []ReviewRef) {
+	if v.tooLong(at("reviews"), len(rs)) {
+		return
+	}
+	dupRs := repeated(len(rs), func(i int) string { return rs[i].ID })
 	for i, r := range rs {
 		v.required(at("reviews").i(i).f("id"), r.ID == "")
 		v.when(at("reviews").i(i).f("completed_at"), r.CompletedAt)
-		for j := range i {
-			if rs[j].ID == r.ID && r.ID != "" {
-				v.add(at("reviews").i(i).f("id"), r.ID, RuleDuplicateID, "review listed twice", ErrDuplicate)
-				break
-			}
+		if slices.Contains(dupRs, i) {
+			v.add(at("reviews").i(i).f("id"), r.ID, RuleDuplicateID, "review listed twice", ErrDuplicate)
 		}
 	}
 }
@@ -782,6 +866,7 @@ func (v *validator) dataProtection(d *DataProtection) {
 		v.required(at("data_protection.legal_hold.by"), h.By == "")
 		v.required(at("data_protection.legal_hold.reason"), strings.TrimSpace(h.Reason) == "")
 	}
+	v.tooLong(at("data_protection.erasures"), len(d.Erasures))
 	for i, e := range d.Erasures {
 		v.when(at("data_protection.erasures").i(i).f("at"), e.At)
 		v.required(at("data_protection.erasures").i(i).f("by"), e.By == "")

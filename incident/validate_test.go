@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -753,6 +754,24 @@ func validateRuleCases() []ruleCase {
 		failCase(incident.RuleCVE, "lower_case", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "cve-2024-3094" })),
 		failCase(incident.RuleCVE, "three_digits", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-309" })),
 		failCase(incident.RuleCVE, "two_digit_year", "cves[1]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-24-30940") })),
+		failCase(incident.RuleListLength, "labels", "labels", withIncident(func(inc *incident.Incident) {
+			inc.Labels = make([]string, incident.MaxListItems+1)
+			for i := range inc.Labels {
+				inc.Labels[i] = "l" + strconv.Itoa(i)
+			}
+		})),
+		failCase(incident.RuleListLength, "custody", "evidence[0].custody", withIncident(func(inc *incident.Incident) {
+			e := &inc.Evidence[0]
+			for range incident.MaxListItems + 1 {
+				e.Custody = append(e.Custody, e.Custody[len(e.Custody)-1])
+			}
+		})),
+		validCase(incident.RuleListLength, "labels_at_the_limit_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Labels = make([]string, incident.MaxListItems)
+			for i := range inc.Labels {
+				inc.Labels[i] = "l" + strconv.Itoa(i)
+			}
+		})),
 		failCase(incident.RuleCVE, "letters", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "CVE-2024-30a4" })),
 		failCase(incident.RuleCVE, "empty", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "" })),
 		validCase(incident.RuleCVE, "seven_digits_is_valid", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-2021-1234567") })),
