@@ -18,7 +18,18 @@
 //
 // Every method takes a context.Context first and the tenant (organisation)
 // second, explicitly: nothing is ever read from the context, and no call
-// reads or changes another tenant's data.
+// reads or changes another tenant's data. Every method refuses an empty
+// tenant with ErrInvalid and does nothing (an iterator yields the error as
+// its only element). Records, audit trails, outbox entries, timers and
+// documents are all scoped to their tenant: the same ID or key in two
+// tenants names two different things. A record's Head().Org must be the
+// tenant it is committed to (Write.CheckFor).
+//
+// Stores hand out copies and keep copies: what Commit stored does not
+// change when the caller changes its values afterwards, and what Get, List
+// and the other reads return may be changed freely. No iterator (List,
+// AuditTrail, DeadLetters, ListDocuments) holds a lock while it yields, so
+// a loop body may call the store.
 //
 // # One atomic write
 //
@@ -27,6 +38,8 @@
 // of it is stored or none of it. A stale update (the record's Version is not
 // the stored one) fails with ErrConflict and changes nothing; creating an ID
 // that exists fails with ErrExists, so a retried create is safe to repeat.
+// Commit sets the new versions and nothing else: the store has no clock,
+// and UpdatedAt is the lifecycle engine's to set.
 //
 // # Errors
 //

@@ -54,10 +54,11 @@ func (q *Query) Check() error {
 }
 
 // Match reports whether r satisfies every filter of q except After and
-// Limit. It is the reference semantics: a store that filters in its
-// database must agree with it, and storetest checks that it does.
+// Limit; a nil record (typed or not) matches nothing. It is the reference
+// semantics: a store that filters in its database must agree with it, and
+// storetest checks that it does.
 func (q *Query) Match(r incident.Record) bool {
-	if r == nil || r.Kind() != q.Kind {
+	if checkRecord(r) != nil || r.Kind() != q.Kind {
 		return false
 	}
 	h, hd := r.Head(), r.Handle()

@@ -20,23 +20,39 @@ type Store interface {
 	Documents
 }
 
-// Records stores events, incidents and vulnerabilities.
+// Records stores events, incidents and vulnerabilities. Records are scoped
+// to their tenant: the same ID may exist in several tenants, as different
+// records with their own versions and audit trails.
 type Records interface {
 	// Commit applies w atomically: every record created or updated, every
 	// audit record, outbox entry, timer change and document is stored, or
 	// none is. Safe for concurrent use.
 	//
+	// Stores call w.CheckFor(tenant) first and return its error
+	// unchanged: it refuses an empty tenant, a Write failing Write.Check
+	// and a record whose Head().Org is not the tenant.
+	//
 	// A created record must have Version 0 and is stored with Version 1; an
 	// updated record carries the Version it was read with and is stored
-	// with that Version+1. On success Commit sets those new versions on
-	// the records in w (and on documents and timers), so the caller can
-	// update again; on error it changes nothing, in the store or in w.
+	// with that Version+1; timers and documents likewise. On success Commit
+	// sets those new versions on the records, timers and documents in w,
+	// so the caller can update again, and changes nothing else in w; it
+	// stores every field as written, but for the outbox fields the store
+	// manages (see OutboxEntry). UpdatedAt and every other time is the
+	// caller's (the lifecycle engine's) to set. On error it changes
+	// nothing, in the store or in w.
 	//
-	// Errors: ErrInvalid for an empty tenant, a nil record, or a Write
-	// that fails Write.Check; ErrExists when a created record, document or
-	// timer key exists; ErrNotFound when an updated one does not;
-	// ErrConflict when a version differs or an audit record's Seq is not
-	// the next of its record; the context's error when it is done.
+	// Commit stores its own copy of everything in w: changing the
+	// caller's records, slices or maps afterwards does not change the
+	// store.
+	//
+	// Errors: the context's error when it is done; the error of
+	// w.CheckFor (ErrInvalid); ErrExists when a created record, document
+	// or timer key exists in the tenant, or an outbox entry's ID is in the
+	// tenant's outbox (pending, leased or dead); ErrNotFound when an
+	// updated record, timer or document does not exist; ErrConflict when
+	// a version differs or an audit record's Seq is not the next of its
+	// record.
 	Commit(ctx context.Context, tenant string, w *Write) error
 
 	// Get returns a copy of the record of that kind and ID: changing it
@@ -50,7 +66,7 @@ type Records interface {
 	// others are created, updated or deleted. Records are copies. An
 	// error (ErrInvalid for a bad query, the context's error) is yielded
 	// once as the last element. The implementation holds no lock while it
-	// yields, so the loop body may call the store.
+	// yields, so the loop body may call the store, Commit included.
 	List(ctx context.Context, tenant string, q Query) iter.Seq2[incident.Record, error]
 
 	// Count returns how many records match q (ignoring q.After and
@@ -62,34 +78,59 @@ type Records interface {
 type AuditLog interface {
 	// AuditTrail yields the audit records of one record in Seq order,
 	// starting after the given Seq (0 for all). A record without audit
-	// records yields nothing; an error is yielded once, last.
+	// records yields nothing; an error is yielded once, last. The records
+	// are copies. The implementation holds no lock while it yields, so the
+	// loop body may call the store, Commit included.
 	AuditTrail(ctx context.Context, tenant string, recordID uuid.UUID, after uint64) iter.Seq2[AuditRecord, error]
 }
 
 // Outbox hands notifications to relays by lease, so several relays on
 // several machines share the work without row locks: the memory store,
 // SQLite and PostgreSQL behave alike. Entries are written by Commit.
+//
+// "Oldest first" orders entries by CreatedAt, then by ID (byte order), for
+// Claim and DeadLetters alike.
+//
+// An entry is claimable at now when it is not dead, CreatedAt ≤ now,
+// NextAttemptAt ≤ now, and it has no lease or its lease has expired
+// (LeaseUntil ≤ now: a lease is over at exactly LeaseUntil). An entry
+// created after now is not claimable until then.
+//
+// An entry whose lease keeps expiring without Ack or Nack is a poison
+// message: the relay holding it crashes or hangs on it every time. When
+// Claim finds a claimable entry whose Attempts have reached MaxTries, it
+// does not return it but makes it a dead letter: DeadAt = now, the lease
+// cleared, Attempts unchanged, and LastError = "lease expired after N
+// attempts" (N = Attempts) unless the entry has a LastError already.
 type Outbox interface {
-	// Claim leases up to n entries of the tenant that are available at now
-	// (NextAttemptAt ≤ now, not dead, no unexpired lease), oldest first,
+	// Claim leases up to n claimable entries of the tenant, oldest first,
 	// for lease. Each returned entry carries a fresh Lease token and
 	// LeaseUntil = now+lease; Attempts counts the claims so far, this one
-	// included. An entry whose lease expires unacknowledged is claimable
-	// again. ErrInvalid when n ≤ 0 or lease ≤ 0.
+	// included. An entry whose lease expired unacknowledged is claimable
+	// again, unless it is a poison message, which Claim dead-letters
+	// instead (see Outbox); those do not count towards n. ErrInvalid when
+	// n ≤ 0 or lease ≤ 0.
 	Claim(ctx context.Context, tenant string, now time.Time, n int, lease time.Duration) ([]OutboxEntry, error)
 
 	// Ack removes a delivered entry. ErrLeaseLost when lease is not the
 	// entry's current lease (the entry stays); ErrNotFound when there is no
-	// such entry.
+	// such entry. A lease that expired but was not claimed again (nor
+	// ended by Nack or by Claim dead-lettering the entry) is still the
+	// entry's current lease: nobody else holds the entry, so Ack and Nack
+	// with it are accepted.
 	Ack(ctx context.Context, tenant string, id uuid.UUID, lease string) error
 
-	// Nack records a failed delivery: the lease ends, LastError is set,
-	// and the entry becomes available at retryAt — unless Attempts has
-	// reached MaxAttempts or dead is true, when the entry becomes a dead
-	// letter (DeadAt = now). Errors as for Ack.
+	// Nack records a failed delivery: the lease ends, LastError =
+	// f.Reason, and the entry becomes available at f.RetryAt — unless
+	// Attempts has reached MaxTries or f.Permanent is set, when the entry
+	// becomes a dead letter (DeadAt = f.Now). ErrInvalid when f.Now is
+	// zero (a dead letter is marked by a non-zero DeadAt), with the entry
+	// unchanged; otherwise errors as for Ack.
 	Nack(ctx context.Context, tenant string, id uuid.UUID, lease string, f Failure) error
 
-	// DeadLetters yields the tenant's dead letters, oldest first.
+	// DeadLetters yields the tenant's dead letters, oldest first, as
+	// copies. The implementation holds no lock while it yields, so the
+	// loop body may call the store, Requeue included.
 	DeadLetters(ctx context.Context, tenant string) iter.Seq2[OutboxEntry, error]
 
 	// Requeue makes a dead letter available again at now with Attempts
@@ -115,7 +156,8 @@ type Timers interface {
 
 // Failure describes a failed delivery for Outbox.Nack.
 type Failure struct {
-	// Now is when the failure happened.
+	// Now is when the failure happened; required (Nack refuses a zero
+	// Now with ErrInvalid).
 	Now time.Time
 	// RetryAt is when the entry may be claimed again.
 	RetryAt time.Time
@@ -134,8 +176,9 @@ type OutboxStats struct {
 	Leased int
 	// Dead counts dead letters.
 	Dead int
-	// OldestAge is now minus the CreatedAt of the oldest pending entry; 0
-	// when none is pending.
+	// OldestAge is now minus the CreatedAt of the oldest pending entry,
+	// never negative (an entry created after now is of age 0); 0 when none
+	// is pending.
 	OldestAge time.Duration
 }
 
@@ -148,5 +191,7 @@ type Documents interface {
 	GetDocument(ctx context.Context, tenant, collection, id string) (Document, error)
 	// ListDocuments yields the collection's documents whose Index holds
 	// every key/value of match, in ascending ID order, stable as List.
+	// The documents are copies. The implementation holds no lock while it
+	// yields, so the loop body may call the store, Commit included.
 	ListDocuments(ctx context.Context, tenant, collection string, match map[string]string) iter.Seq2[Document, error]
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,10 +36,14 @@ func (w *Write) Empty() bool {
 }
 
 // Check reports the problems that make w unusable whatever the store holds:
-// nil records, nil IDs, a created record with a version, a record, timer,
-// document or outbox entry listed twice, audit records of one record out of
-// order, an outbox entry without type or idempotency key. Stores call it
-// first and return its error (which wraps ErrInvalid) unchanged.
+// nil records (a nil interface or a typed nil such as
+// (*incident.Incident)(nil)), nil IDs, a created record with a version, a
+// record, timer, document or outbox entry listed twice, audit records of
+// one record out of order, an outbox entry without type or idempotency key.
+// It never panics, whatever w holds. Its error wraps ErrInvalid.
+//
+// Stores call CheckFor, which adds the tenant's checks; Check is for
+// callers that build a Write before they know the tenant.
 func (w *Write) Check() error {
 	if w.Empty() {
 		return fmt.Errorf("%w: empty write", ErrInvalid)
@@ -49,8 +54,8 @@ func (w *Write) Check() error {
 	}
 	seen := make(map[recKey]struct{}, len(w.Create)+len(w.Update))
 	check := func(what string, i int, r incident.Record) error {
-		if r == nil {
-			return fmt.Errorf("%w: %s[%d] is nil", ErrInvalid, what, i)
+		if err := checkRecord(r); err != nil {
+			return fmt.Errorf("%w: %s[%d] %w", ErrInvalid, what, i, err)
 		}
 		h := r.Head()
 		if h.ID == uuid.Nil {
@@ -129,6 +134,64 @@ func (w *Write) Check() error {
 	return nil
 }
 
+// CheckFor is Check for a Write committed to tenant: it reports an empty
+// tenant, then what Check reports, then a created or updated record whose
+// Head().Org is not tenant. A record of organisation A committed under
+// tenant B is how leaks between tenants start, so no store accepts one.
+// Stores call it first in Commit and return its error (which wraps
+// ErrInvalid) unchanged.
+func (w *Write) CheckFor(tenant string) error {
+	if tenant == "" {
+		return fmt.Errorf("%w: empty tenant", ErrInvalid)
+	}
+	if err := w.Check(); err != nil {
+		return err
+	}
+	for _, rs := range [...]struct {
+		what string
+		recs []incident.Record
+	}{{"created", w.Create}, {"updated", w.Update}} {
+		for _, r := range rs.recs {
+			if h := r.Head(); h.Org != tenant {
+				return fmt.Errorf("%w: %s %s %s belongs to organisation %q, not to tenant %q", ErrInvalid, rs.what, r.Kind(), h.ID, h.Org, tenant)
+			}
+		}
+	}
+	return nil
+}
+
+// errNilRecord and errRecordType are the reasons checkRecord gives.
+var (
+	errNilRecord  = errors.New("is nil")
+	errRecordType = errors.New("is of an unsupported type")
+)
+
+// checkRecord reports a record no store can use: a nil interface, a typed
+// nil pointer, or a type other than the three record types of package
+// incident (a struct embedding one of them satisfies incident.Record too,
+// but no store can give it back from Get).
+func checkRecord(r incident.Record) error {
+	switch v := r.(type) {
+	case nil:
+		return errNilRecord
+	case *incident.Event:
+		if v == nil {
+			return errNilRecord
+		}
+	case *incident.Incident:
+		if v == nil {
+			return errNilRecord
+		}
+	case *incident.Vulnerability:
+		if v == nil {
+			return errNilRecord
+		}
+	default:
+		return fmt.Errorf("%w (%T)", errRecordType, r)
+	}
+	return nil
+}
+
 // AuditRecord is one entry of a record's audit trail. The lifecycle engine
 // fills every field, including the hash chain; the store keeps the bytes
 // verbatim and enforces only the order: Seq is 1 for a record's first audit
@@ -160,11 +223,16 @@ type OutboxEntry struct {
 	IdempotencyKey string          `json:"idempotency_key"`
 	Payload        json.RawMessage `json:"payload,omitempty"`
 	CreatedAt      time.Time       `json:"created_at"`
-	// MaxAttempts dead-letters the entry after that many failed claims;
-	// 0 means DefaultMaxAttempts.
+	// MaxAttempts bounds the claims of the entry: a Nack of its
+	// MaxAttempts-th claim, or a Claim finding the lease of that claim
+	// expired, makes it a dead letter (see Outbox). 0 means
+	// DefaultMaxAttempts.
 	MaxAttempts int `json:"max_attempts,omitempty"`
 
-	// Managed by the store.
+	// Managed by the store: Commit stores an entry with Attempts 0, no
+	// lease, no LastError and not dead, whatever the writer put there,
+	// and NextAttemptAt as written (a writer may delay the first attempt;
+	// zero delays nothing).
 	Attempts      int       `json:"attempts"`
 	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 	Lease         string    `json:"lease,omitempty"`

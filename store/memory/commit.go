@@ -12,21 +12,23 @@ import (
 )
 
 // Commit implements store.Records. It returns the context's error when it
-// is done, ErrInvalid for an empty tenant and the error of w.Check
-// unchanged, in that order. It copies everything in w outside the lock,
-// then under the tenant's write lock checks every precondition before it
-// changes anything, so a failing Commit changes nothing. On success it sets
-// the new versions on the records, timers and documents of w.
+// is done, then the error of w.CheckFor(tenant) unchanged (ErrInvalid for
+// an empty tenant, a Write failing Write.Check, a record of another
+// organisation). It copies everything in w outside the lock, then under the
+// tenant's write lock checks every precondition before it changes
+// anything, so a failing Commit changes nothing. On success it sets the new
+// versions on the records, timers and documents of w, and nothing else.
 //
 // Outbox entries are stored with the fields the store manages reset
 // (Attempts 0, no lease, no error, not dead) and NextAttemptAt = CreatedAt
 // unless the writer set a first attempt time. An outbox entry whose ID is
-// still in the outbox is refused with store.ErrExists.
+// still in the outbox (pending, leased or dead) is refused with
+// store.ErrExists.
 func (s *Store) Commit(ctx context.Context, tenant string, w *store.Write) error {
-	if err := begin(ctx, tenant); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := w.Check(); err != nil {
+	if err := w.CheckFor(tenant); err != nil {
 		return err
 	}
 
@@ -183,7 +185,11 @@ func (t *tenant) apply(creates, updates []incident.Record, audits []store.AuditR
 		t.outbox.put(e.ID, e)
 	}
 	for _, tm := range timers {
+		if old := t.timers[tm.Key]; old != nil {
+			t.unschedule(old)
+		}
 		t.timers[tm.Key] = tm
+		t.schedule(tm)
 	}
 	for _, d := range docs {
 		c := t.docs[d.Collection]

@@ -29,20 +29,18 @@
 //     or updated.
 //   - Tenant isolation. Every tenant has its own maps; an ID of another
 //     tenant is simply not found.
+//   - Sorted indexes. The outbox is kept in claim order (CreatedAt, then
+//     ID), so Claim stops at the first entry created after now, and the
+//     unfired timers in due order (DueAt, then Key), so DueTimers costs
+//     O(k) for the k timers it returns, whatever the number stored.
 //
 // # Choices the contract leaves open
 //
-//   - The store has no clock: it never sets UpdatedAt or any other time of
-//     its own; the times it keeps come from the Write or the method's now.
-//   - An outbox lease that expired but was not claimed again is still the
-//     entry's current lease: Ack and Nack with it succeed, as nobody else
-//     holds the entry.
-//   - Nack needs Failure.Now, because a dead letter is marked by a non-zero
-//     DeadAt; a zero Now is ErrInvalid.
-//   - Commit refuses an outbox entry whose ID is still in the outbox with
-//     ErrExists, like a record key.
-//   - DeadLetters orders by CreatedAt, then ID, like Claim: "oldest" is the
-//     notification's age, which never changes, so the scan is stable.
+//   - DueTimers breaks ties of DueAt by Key.
+//   - An acknowledged outbox entry is gone for good: its ID is no longer
+//     in the outbox, so a later Write may use it again.
+//   - The store keeps no clock of its own: every time it stores comes from
+//     the Write or from the now a method is given.
 //
 // It serves the record-keeping requirements of ISO/IEC 27035-1 and
 // ISO/IEC 27035-2 through package store.

@@ -73,7 +73,9 @@ type tenant struct {
 	audit  map[uuid.UUID][]store.AuditRecord
 	outbox *sorted[uuid.UUID, *store.OutboxEntry]
 	timers map[string]*store.Timer
-	docs   map[string]*sorted[string, *store.Document]
+	// due holds the unfired timers of timers, ordered by compareTimers.
+	due  []*store.Timer
+	docs map[string]*sorted[string, *store.Document]
 }
 
 func newTenant() *tenant {

@@ -112,6 +112,36 @@ func trail(t testing.TB, s *memory.Store, tenant string, rec uuid.UUID) []store.
 	return collect(t, s.AuditTrail(ctxFor(t), tenant, rec, 0))
 }
 
+// hangAfter bounds a step that hangs when the store deadlocks (a call
+// from inside an iteration, many goroutines at once): the test fails then
+// instead of waiting for go test's ten-minute timeout.
+const hangAfter = 10 * time.Second
+
+// noHang runs fn on its own goroutine and fails the test when fn returns
+// an error or panics, or has not returned within hangAfter. fn must not
+// call t.FailNow (require) or t.Fatal: it returns its error, or reports
+// with t.Errorf (assert). After a timeout fn is left running.
+func noHang(t *testing.T, what string, fn func() error) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- fmt.Errorf("panic: %v", p)
+			}
+		}()
+		done <- fn()
+	}()
+	timer := time.NewTimer(hangAfter)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		require.NoError(t, err, what)
+	case <-timer.C:
+		t.Fatalf("%s did not finish within %v: the store deadlocks", what, hangAfter)
+	}
+}
+
 // ---- Commit ----
 
 func TestCommitCreateSetsVersionAndCopies(t *testing.T) {
@@ -209,7 +239,9 @@ func TestCommitErrors(t *testing.T) {
 		{name: "document missing", tenant: acme, w: &store.Write{Documents: []store.Document{{Collection: "c", ID: "d2", Version: 1, Body: json.RawMessage(`1`)}}}, want: store.ErrNotFound},
 		{name: "document other collection", tenant: acme, w: &store.Write{Documents: []store.Document{{Collection: "other", ID: "d1", Version: 1, Body: json.RawMessage(`1`)}}}, want: store.ErrNotFound},
 		{name: "document stale", tenant: acme, w: &store.Write{Documents: []store.Document{{Collection: "c", ID: "d1", Version: 3, Body: json.RawMessage(`1`)}}}, want: store.ErrConflict},
-		{name: "other tenant update", tenant: "globex", w: &store.Write{Update: []incident.Record{func() *incident.Incident { r := newIncident(1); r.Version = 1; return r }()}}, want: store.ErrNotFound},
+		{name: "other tenant update", tenant: "globex", w: &store.Write{Update: []incident.Record{func() *incident.Incident { r := newIncident(1); r.Org, r.Version = "globex", 1; return r }()}}, want: store.ErrNotFound},
+		{name: "record of another organisation", tenant: "globex", w: &store.Write{Create: []incident.Record{newIncident(2)}}, want: store.ErrInvalid, detail: `organisation "acme", not to tenant "globex"`},
+		{name: "typed nil record", tenant: acme, w: &store.Write{Update: []incident.Record{(*incident.Incident)(nil)}}, want: store.ErrInvalid, detail: "update[0] is nil"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -629,51 +661,38 @@ func TestListUpdateInsideLoopDoesNotDeadlock(t *testing.T) {
 		t.Run(fmt.Sprint("page ", page), func(t *testing.T) {
 			s := memory.New(memory.WithPageSize(page))
 			createIncidents(t, s, acme, 1, 2, 3, 4, 5, 6, 7)
-			done := make(chan error, 1)
-			go func() {
+			noHang(t, "a List loop calling Commit, Count and AuditTrail", func() error {
 				n := 0
 				for r, err := range s.List(ctx, acme, store.Query{Kind: incident.KindIncident}) {
 					if err != nil {
-						done <- err
-						return
+						return err
 					}
 					r.Handle().State = incident.StateAnalysis
 					if err := s.Commit(ctx, acme, &store.Write{
 						Update: []incident.Record{r},
 						Audit:  []store.AuditRecord{{RecordID: r.Head().ID, Seq: 1, Action: "analyse"}},
 					}); err != nil {
-						done <- err
-						return
+						return err
 					}
 					// Other readers and writers too.
 					if _, err := s.Count(ctx, acme, store.Query{Kind: incident.KindIncident}); err != nil {
-						done <- err
-						return
+						return err
 					}
 					for _, err := range s.AuditTrail(ctx, acme, r.Head().ID, 0) {
 						if err != nil {
-							done <- err
-							return
+							return err
 						}
 						if err := s.Commit(ctx, acme, &store.Write{Outbox: []store.OutboxEntry{entry(1000+n, t0)}}); err != nil {
-							done <- err
-							return
+							return err
 						}
 					}
 					n++
 				}
 				if n != 7 {
-					done <- fmt.Errorf("updated %d records, want 7", n)
-					return
+					return fmt.Errorf("updated %d records, want 7", n)
 				}
-				done <- nil
-			}()
-			select {
-			case err := <-done:
-				require.NoError(t, err)
-			case <-time.After(10 * time.Second):
-				t.Fatal("List deadlocked with a Commit in its loop body")
-			}
+				return nil
+			})
 			n, err := s.Count(ctx, acme, store.Query{Kind: incident.KindIncident, States: []incident.State{incident.StateAnalysis}})
 			require.NoError(t, err)
 			assert.Equal(t, 7, n)
@@ -695,21 +714,33 @@ func TestListStableUnderConcurrentWrites(t *testing.T) {
 		createIncidents(t, s, acme, initial...)
 		odd := 1
 		var seen []uuid.UUID
-		for r, err := range s.List(ctx, acme, store.Query{Kind: incident.KindIncident}) {
-			require.NoError(t, err)
-			seen = append(seen, r.Head().ID)
-			// Create records before and after the cursor, update one
-			// behind it and one ahead of it.
-			if odd < 60 {
-				createIncidents(t, s, acme, odd, 61+odd)
-				odd += 2
+		noHang(t, "a List loop creating and updating records", func() error {
+			for r, err := range s.List(ctx, acme, store.Query{Kind: incident.KindIncident}) {
+				if err != nil {
+					return err
+				}
+				seen = append(seen, r.Head().ID)
+				// Create records before and after the cursor, update one
+				// behind it and one ahead of it.
+				if odd < 60 {
+					if err := s.Commit(ctx, acme, &store.Write{Create: []incident.Record{newIncident(odd), newIncident(61 + odd)}}); err != nil {
+						return err
+					}
+					odd += 2
+				}
+				for _, n := range []int{2, 60} {
+					u, err := s.Get(ctx, acme, incident.KindIncident, id(n))
+					if err != nil {
+						return err
+					}
+					u.Handle().Labels = append(u.Handle().Labels, "touched")
+					if err := s.Commit(ctx, acme, &store.Write{Update: []incident.Record{u}}); err != nil {
+						return err
+					}
+				}
 			}
-			for _, n := range []int{2, 60} {
-				u := getIncident(t, s, acme, n)
-				u.Labels = append(u.Labels, "touched")
-				commit(t, s, acme, &store.Write{Update: []incident.Record{u}})
-			}
-		}
+			return nil
+		})
 		assertStable(t, seen, initial)
 	})
 
@@ -757,16 +788,21 @@ func TestListStableUnderConcurrentWrites(t *testing.T) {
 				}
 			})
 		}
-		for range 3 {
-			var seen []uuid.UUID
-			for r, err := range s.List(ctx, acme, store.Query{Kind: incident.KindIncident}) {
-				require.NoError(t, err)
-				seen = append(seen, r.Head().ID)
+		noHang(t, "three List scans among four writers", func() error {
+			defer close(stop)
+			for range 3 {
+				var seen []uuid.UUID
+				for r, err := range s.List(ctx, acme, store.Query{Kind: incident.KindIncident}) {
+					if err != nil {
+						return err
+					}
+					seen = append(seen, r.Head().ID)
+				}
+				assertStable(t, seen, initial)
 			}
-			assertStable(t, seen, initial)
-		}
-		close(stop)
-		wg.Wait()
+			return nil
+		})
+		noHang(t, "stopping the writers", func() error { wg.Wait(); return nil })
 		t.Logf("%d concurrent writes during the scans", writes.Load())
 	})
 }
@@ -832,7 +868,7 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	noHang(t, "32 writers on one incident", func() error { wg.Wait(); return nil })
 	got := getIncident(t, s, acme, 1)
 	assert.Equal(t, int64(1+writers), got.Version)
 	assert.Len(t, got.Labels, 1+writers)
@@ -1042,7 +1078,24 @@ func TestOutboxNackDeadLettersAndRequeue(t *testing.T) {
 	assert.Equal(t, 1, c3[id(3)].Attempts, "attempts restart")
 	assert.Zero(t, c3[id(3)].DeadAt)
 	require.NoError(t, s.Ack(ctx, acme, id(3), c3[id(3)].Lease))
-	assert.Len(t, collect(t, s.DeadLetters(ctx, acme)), 2)
+	// 5, 6 (at now+2m) and 1 (at later+1h) were claimed a second time,
+	// their last allowed attempt, and their leases expired: the next Claim
+	// (at later+1h and later+2h) dead-lettered them instead of returning
+	// them, keeping 1's last error.
+	assert.NotContains(t, c3, id(1))
+	assert.NotContains(t, c3, id(5))
+	assert.NotContains(t, c3, id(6))
+	dead = collect(t, s.DeadLetters(ctx, acme))
+	require.Len(t, dead, 5)
+	assert.Equal(t, []uuid.UUID{id(6), id(5), id(4), id(2), id(1)}, []uuid.UUID{dead[0].ID, dead[1].ID, dead[2].ID, dead[3].ID, dead[4].ID})
+	for i, want := range []string{"lease expired after 2 attempts", "lease expired after 2 attempts", "x", "410", "503"} {
+		assert.Equal(t, want, dead[i].LastError, "%s", dead[i].ID)
+	}
+	assert.Equal(t, later.Add(time.Hour), dead[0].DeadAt, "dead-lettered by the Claim, at its now")
+	assert.Equal(t, later.Add(2*time.Hour), dead[4].DeadAt, "dead-lettered by the Claim, at its now")
+	assert.Empty(t, dead[0].Lease)
+	assert.Equal(t, 2, dead[0].Attempts)
+	require.ErrorIs(t, s.Ack(ctx, acme, id(6), c2[id(6)].Lease), store.ErrLeaseLost, "the dead-lettering ended the expired lease")
 }
 
 func TestOutboxArguments(t *testing.T) {
@@ -1112,7 +1165,7 @@ func TestOutboxConcurrentClaims(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	noHang(t, "8 relays draining the outbox", func() error { wg.Wait(); return nil })
 	assert.Len(t, acked, entries)
 	for k, n := range acked {
 		assert.Equal(t, 1, n, "%s", k)
@@ -1179,6 +1232,59 @@ func TestTimers(t *testing.T) {
 	assert.Empty(t, due)
 }
 
+// The index of unfired timers follows every kind of change: create,
+// reschedule earlier and later, fire, and un-fire; DueTimers agrees with
+// a scan of every timer at every step.
+func TestDueTimersIndex(t *testing.T) {
+	ctx := ctxFor(t)
+	s := memory.New()
+	rng := rand.New(rand.NewPCG(7, 27035))
+	const timers = 200
+	keys := make([]string, timers)
+	w := &store.Write{}
+	for i := range keys {
+		keys[i] = fmt.Sprintf("k%03d", i)
+		// Many share a due time, so ties are broken by key.
+		w.Timers = append(w.Timers, store.Timer{Key: keys[i], Kind: "escalate", DueAt: t0.Add(time.Duration(rng.IntN(50)) * time.Minute)})
+	}
+	commit(t, s, acme, w)
+	for step := range 200 {
+		k := keys[rng.IntN(timers)]
+		tm, err := s.GetTimer(ctx, acme, k)
+		require.NoError(t, err)
+		switch rng.IntN(3) {
+		case 0:
+			tm.DueAt = t0.Add(time.Duration(rng.IntN(50)) * time.Minute)
+		case 1:
+			tm.FiredAt = t0.Add(time.Duration(step) * time.Second)
+		default:
+			tm.FiredAt = time.Time{}
+		}
+		commit(t, s, acme, &store.Write{Timers: []store.Timer{tm}})
+
+		now := t0.Add(time.Duration(rng.IntN(60)) * time.Minute)
+		var want []string
+		dueAt := map[string]time.Time{}
+		for _, k := range keys { // in key order
+			tm, err := s.GetTimer(ctx, acme, k)
+			require.NoError(t, err)
+			if tm.FiredAt.IsZero() && !tm.DueAt.After(now) {
+				want = append(want, k)
+				dueAt[k] = tm.DueAt
+			}
+		}
+		slices.SortStableFunc(want, func(a, b string) int { return dueAt[a].Compare(dueAt[b]) })
+		n := 1 + rng.IntN(timers)
+		due, err := s.DueTimers(ctx, acme, now, n)
+		require.NoError(t, err)
+		var got []string
+		for _, d := range due {
+			got = append(got, d.Key)
+		}
+		require.Equal(t, want[:min(n, len(want))], got, "step %d", step)
+	}
+}
+
 // ---- Documents ----
 
 func TestDocuments(t *testing.T) {
@@ -1237,12 +1343,19 @@ func TestDocuments(t *testing.T) {
 
 	// An update inside the loop re-indexes without deadlock or repeats.
 	n := 0
-	for d, err := range s.ListDocuments(ctx, acme, "lessons.action", map[string]string{"incident": "1"}) {
-		require.NoError(t, err)
-		d.Index["status"] = "closed"
-		commit(t, s, acme, &store.Write{Documents: []store.Document{d}})
-		n++
-	}
+	noHang(t, "a ListDocuments loop updating documents", func() error {
+		for d, err := range s.ListDocuments(ctx, acme, "lessons.action", map[string]string{"incident": "1"}) {
+			if err != nil {
+				return err
+			}
+			d.Index["status"] = "closed"
+			if err := s.Commit(ctx, acme, &store.Write{Documents: []store.Document{d}}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
 	assert.Equal(t, 3, n)
 	assert.Equal(t, []string{"d1", "d4", "d5"}, docIDs(collect(t, s.ListDocuments(ctx, acme, "lessons.action", map[string]string{"status": "closed"}))))
 }
@@ -1253,8 +1366,10 @@ func TestTenantIsolation(t *testing.T) {
 	ctx := ctxFor(t)
 	s := memory.New()
 	for _, tenant := range []string{acme, "globex"} {
+		inc := newIncident(1)
+		inc.Org = tenant
 		commit(t, s, tenant, &store.Write{
-			Create:    []incident.Record{newIncident(1)},
+			Create:    []incident.Record{inc},
 			Audit:     []store.AuditRecord{{RecordID: id(1), Seq: 1, Action: tenant}},
 			Outbox:    []store.OutboxEntry{entry(1, t0)},
 			Timers:    []store.Timer{{Key: "k", DueAt: t0, Kind: tenant}},

@@ -11,14 +11,20 @@ import (
 	"github.com/iso27035/iso27035/store"
 )
 
-// available reports whether Claim may lease e at now: not dead, due, and
-// under no unexpired lease (a lease ends at LeaseUntil).
-func available(e *store.OutboxEntry, now time.Time) bool {
-	return e.DeadAt.IsZero() && !e.NextAttemptAt.After(now) && (e.Lease == "" || !e.LeaseUntil.After(now))
+// claimable reports whether Claim may lease e at now: not dead, created
+// and due by now, and under no lease or an expired one (a lease ends at
+// LeaseUntil).
+func claimable(e *store.OutboxEntry, now time.Time) bool {
+	return e.DeadAt.IsZero() && !e.CreatedAt.After(now) && !e.NextAttemptAt.After(now) &&
+		(e.Lease == "" || !e.LeaseUntil.After(now))
 }
 
-// Claim implements store.Outbox: up to n available entries, oldest first
-// (by CreatedAt, then ID), each with a fresh random lease token.
+// Claim implements store.Outbox: up to n claimable entries, oldest first
+// (by CreatedAt, then ID), each with a fresh random lease token. A
+// claimable entry whose Attempts have reached MaxTries is a poison
+// message: Claim dead-letters it (DeadAt = now) instead of returning it.
+// The outbox is kept in claim order, so the scan stops at the first entry
+// created after now.
 func (s *Store) Claim(ctx context.Context, tenant string, now time.Time, n int, lease time.Duration) ([]store.OutboxEntry, error) {
 	if err := begin(ctx, tenant); err != nil {
 		return nil, err
@@ -33,10 +39,14 @@ func (s *Store) Claim(ctx context.Context, tenant string, now time.Time, n int, 
 	var out []store.OutboxEntry
 	t.mu.Lock()
 	for _, e := range t.outbox.order {
-		if len(out) == n {
+		if len(out) == n || e.CreatedAt.After(now) {
 			break
 		}
-		if !available(e, now) {
+		if !claimable(e, now) {
+			continue
+		}
+		if e.Attempts >= e.MaxTries() {
+			poison(e, now)
 			continue
 		}
 		token, err := uuid.NewRandom()
@@ -56,6 +66,16 @@ func (s *Store) Claim(ctx context.Context, tenant string, now time.Time, n int, 
 		out[i] = copyOutbox(out[i])
 	}
 	return out, nil
+}
+
+// poison dead-letters an entry whose last lease expired after its last
+// allowed attempt. The caller holds t.mu for writing.
+func poison(e *store.OutboxEntry, now time.Time) {
+	e.DeadAt = now
+	e.Lease, e.LeaseUntil = "", time.Time{}
+	if e.LastError == "" {
+		e.LastError = fmt.Sprintf("lease expired after %d attempts", e.Attempts)
+	}
 }
 
 // leased returns the entry id if lease is its current lease. An expired

@@ -10,8 +10,40 @@ import (
 	"github.com/iso27035/iso27035/store"
 )
 
+// compareTimers orders timers by due time, then key: the order DueTimers
+// returns them in. Keys are unique in a tenant, so the order is total.
+func compareTimers(a, b *store.Timer) int {
+	if c := a.DueAt.Compare(b.DueAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Key, b.Key)
+}
+
+// schedule adds tm to the tenant's unfired timers if it has not fired.
+// The caller holds t.mu for writing.
+func (t *tenant) schedule(tm *store.Timer) {
+	if !tm.FiredAt.IsZero() {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(t.due, tm, compareTimers)
+	t.due = slices.Insert(t.due, i, tm)
+}
+
+// unschedule removes tm, as stored, from the tenant's unfired timers. The
+// caller holds t.mu for writing.
+func (t *tenant) unschedule(tm *store.Timer) {
+	if !tm.FiredAt.IsZero() {
+		return
+	}
+	if i, found := slices.BinarySearchFunc(t.due, tm, compareTimers); found {
+		t.due = slices.Delete(t.due, i, i+1)
+	}
+}
+
 // DueTimers implements store.Timers: up to n unfired timers with DueAt ≤
-// now, earliest first (by DueAt, then Key).
+// now, earliest first (by DueAt, then Key). The tenant keeps its unfired
+// timers in that order, so a call costs O(k) for the k timers it returns,
+// whatever the number stored.
 func (s *Store) DueTimers(ctx context.Context, tenant string, now time.Time, n int) ([]store.Timer, error) {
 	if err := begin(ctx, tenant); err != nil {
 		return nil, err
@@ -23,25 +55,21 @@ func (s *Store) DueTimers(ctx context.Context, tenant string, now time.Time, n i
 	if t == nil {
 		return nil, nil
 	}
-	var due []*store.Timer
+	var out []store.Timer
 	t.mu.RLock()
-	for _, tm := range t.timers {
-		if tm.FiredAt.IsZero() && !tm.DueAt.After(now) {
-			due = append(due, tm)
+	for _, tm := range t.due {
+		if len(out) == n || tm.DueAt.After(now) {
+			break
 		}
+		if out == nil {
+			out = make([]store.Timer, 0, min(n, len(t.due)))
+		}
+		out = append(out, *tm)
 	}
 	t.mu.RUnlock()
-	// Stored timers are never changed, so they are sorted and copied
-	// unlocked.
-	slices.SortFunc(due, func(a, b *store.Timer) int {
-		if c := a.DueAt.Compare(b.DueAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	var out []store.Timer
-	for _, tm := range due[:min(n, len(due))] {
-		out = append(out, copyTimer(*tm))
+	// Stored payloads are never changed, so they are copied unlocked.
+	for i := range out {
+		out[i] = copyTimer(out[i])
 	}
 	return out, nil
 }

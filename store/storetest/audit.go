@@ -12,6 +12,7 @@ import (
 func auditCases() []testCase {
 	return []testCase{
 		{"Audit/Order", "AuditTrail yields a record's audit records in Seq order, after the given Seq, each field kept verbatim; a record without audit records yields nothing", auditOrder},
+		{"Audit/NoLockWhileYielding", "AuditTrail holds no lock while it yields: the loop body may call Get and Commit, even appending to the trail being read", auditNoLock},
 		{"Audit/SeqGap_ErrConflict", "an audit record whose Seq is not the next of its record (a gap, a repeat, a first Seq other than 1) fails the Commit with ErrConflict and stores nothing", auditSeqGap},
 	}
 }
@@ -114,5 +115,47 @@ func auditSeqGap(e *env) {
 	e.commit(tenantA, &store.Write{Update: []incident.Record{up}, Audit: []store.AuditRecord{e.fx.audit(inc.ID, 2)}})
 	if got := e.trail(tenantA, inc.ID, 0); len(got) != 2 {
 		e.errorf("after the right Seq 2, the trail has Seqs %v, want [1 2]", auditSeqs(got))
+	}
+}
+
+func auditNoLock(e *env) {
+	inc := e.fx.incident(tenantA)
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Audit: []store.AuditRecord{e.fx.audit(inc.ID, 1), e.fx.audit(inc.ID, 2), e.fx.audit(inc.ID, 3)}})
+	n := 0
+	next := uint64(4)
+	for _, err := range e.s.AuditTrail(e.ctx, tenantA, inc.ID, 0) {
+		if err != nil {
+			e.fatalf("AuditTrail: %v", err)
+		}
+		n++
+		if n > 2 {
+			continue
+		}
+		var got incident.Record
+		var getErr, commitErr error
+		if !e.within("Get called from inside an AuditTrail loop", lockHint, func() {
+			got, getErr = e.s.Get(e.ctx, tenantA, incident.KindIncident, inc.ID)
+		}) {
+			return
+		}
+		if getErr != nil {
+			e.fatalf("Get inside an AuditTrail loop failed: %v", getErr)
+		}
+		got.Handle().Title = fmt.Sprintf("updated inside the AuditTrail loop, step %d", next)
+		if !e.within("Commit called from inside an AuditTrail loop", lockHint, func() {
+			commitErr = e.s.Commit(e.ctx, tenantA, &store.Write{Update: []incident.Record{got}, Audit: []store.AuditRecord{e.fx.audit(inc.ID, next)}})
+		}) {
+			return
+		}
+		if commitErr != nil {
+			e.errorf("Commit inside an AuditTrail loop failed: %v", commitErr)
+		}
+		next++
+	}
+	if n < 3 {
+		e.errorf("the AuditTrail loop saw %d records, want at least the 3 stored before it", n)
+	}
+	if got := e.trail(tenantA, inc.ID, 0); len(got) != int(next-1) {
+		e.errorf("after the loop the trail has Seqs %v, want 1 to %d", auditSeqs(got), next-1)
 	}
 }

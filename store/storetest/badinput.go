@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"time"
 
@@ -23,6 +24,8 @@ func badInputCases() []testCase {
 	return []testCase{
 		{"BadInput/EmptyTenant", "every method given an empty tenant fails with ErrInvalid and does nothing", badEmptyTenant},
 		{"BadInput/NilRecord", "a Write holding a nil record fails with ErrInvalid and stores nothing", badNilRecord},
+		{"BadInput/TypedNilRecord", "a Write holding a typed nil record, such as (*incident.Incident)(nil), to create or update fails with ErrInvalid, without panicking, and stores nothing", badTypedNilRecord},
+		{"BadInput/OrgMismatch", "a Write creating or updating a record whose Head().Org is not the tenant (another organisation, or none) fails with ErrInvalid and stores nothing of it", badOrgMismatch},
 		{"BadInput/NilWrite", "Commit of a nil or empty Write fails with ErrInvalid", badNilWrite},
 		{"BadInput/WriteCheck", "a Write that fails Write.Check fails Commit with ErrInvalid and stores nothing of it", badWriteCheck},
 		{"BadInput/BatchSize", "Claim with n ≤ 0 or lease ≤ 0, and DueTimers with n ≤ 0, fail with ErrInvalid", badBatchSize},
@@ -173,6 +176,90 @@ func badNilRecord(e *env) {
 	if ok.Version != 0 {
 		e.errorf("a refused Commit set Version %d on a record of the Write", ok.Version)
 	}
+}
+
+// commitNoPanic calls Commit, turning a panic of the store into an error
+// that satisfies none of the sentinels, so the case reports which Write
+// made it panic and goes on.
+func (e *env) commitNoPanic(tenant string, w *store.Write) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in Commit: %v", p)
+		}
+	}()
+	return e.s.Commit(e.ctx, tenant, w)
+}
+
+func badTypedNilRecord(e *env) {
+	ok := e.fx.incident(tenantA)
+	entry := e.fx.entry(ok.ID, 1)
+	for _, nilRec := range []incident.Record{(*incident.Event)(nil), (*incident.Incident)(nil), (*incident.Vulnerability)(nil)} {
+		for _, tc := range []struct {
+			what string
+			w    *store.Write
+		}{
+			{"created", &store.Write{Create: []incident.Record{ok, nilRec}, Outbox: []store.OutboxEntry{entry}}},
+			{"updated", &store.Write{Create: []incident.Record{ok}, Update: []incident.Record{nilRec}, Outbox: []store.OutboxEntry{entry}}},
+		} {
+			e.is(fmt.Sprintf("Commit with a %s %T(nil)", tc.what, nilRec), e.commitNoPanic(tenantA, tc.w), store.ErrInvalid)
+		}
+	}
+	if _, err := e.s.Get(e.ctx, tenantA, incident.KindIncident, ok.ID); !errors.Is(err, store.ErrNotFound) {
+		e.errorf("the valid record of a Write refused for a typed nil record was stored (Get: %v)", err)
+	}
+	if ok.Version != 0 {
+		e.errorf("a refused Commit set Version %d on a record of the Write", ok.Version)
+	}
+	if got := e.claim(tenantA, outboxNow, 10, time.Minute); len(got) != 0 {
+		e.errorf("a Write refused for a typed nil record stored its outbox entry")
+	}
+}
+
+func badOrgMismatch(e *env) {
+	existing := e.fx.incident(tenantA)
+	e.create(tenantA, existing)
+	foreign := func(r incident.Record) incident.Record { r.Head().Org = tenantB; return r }
+	noOrg := func(r incident.Record) incident.Record { r.Head().Org = ""; return r }
+	for _, tc := range []struct {
+		what   string
+		tenant string
+		rec    incident.Record
+		update bool
+	}{
+		{"creating an incident of another organisation", tenantA, foreign(e.fx.incident(tenantA)), false},
+		{"creating an event of another organisation", tenantA, foreign(e.fx.event(tenantA)), false},
+		{"creating a vulnerability of another organisation", tenantA, foreign(e.fx.vulnerability(tenantA)), false},
+		{"creating an incident of no organisation", tenantA, noOrg(e.fx.incident(tenantA)), false},
+		{"creating tenant A's incident in tenant B", tenantB, e.fx.incident(tenantA), false},
+		{"updating an incident with its organisation changed", tenantA, foreign(e.getIncident(existing.ID)), true},
+	} {
+		valid := e.fx.incident(tc.tenant)
+		w := &store.Write{Create: []incident.Record{valid}, Outbox: []store.OutboxEntry{e.fx.entry(valid.ID, 1)}}
+		if tc.update {
+			w.Update = []incident.Record{tc.rec}
+		} else {
+			w.Create = append(w.Create, tc.rec)
+		}
+		version := tc.rec.Head().Version
+		e.is("Commit "+tc.what, e.s.Commit(e.ctx, tc.tenant, w), store.ErrInvalid)
+		if tc.rec.Head().Version != version || valid.Version != 0 {
+			e.errorf("Commit %s: the refused Commit set versions in the Write", tc.what)
+		}
+		for _, r := range []incident.Record{valid, tc.rec} {
+			if tc.update && r == tc.rec {
+				continue
+			}
+			for _, tenant := range []string{tenantA, tenantB} {
+				if _, err := e.s.Get(e.ctx, tenant, r.Kind(), r.Head().ID); !errors.Is(err, store.ErrNotFound) {
+					e.errorf("Commit %s was refused, but %s %s was stored in %s (Get: %v)", tc.what, r.Kind(), r.Head().ID, tenant, err)
+				}
+			}
+		}
+		if got := e.claim(tc.tenant, outboxNow, 10, time.Minute); len(got) != 0 {
+			e.errorf("Commit %s was refused, but its outbox entry was stored", tc.what)
+		}
+	}
+	e.wantStored(existing)
 }
 
 func badNilWrite(e *env) {

@@ -124,6 +124,11 @@ func benchClaimAck(b *testing.B, s store.Store) {
 		b.Fatalf("Commit: %v", err)
 	}
 	left := 0
+	// The fixture's clock advances a second per entry, so refills are
+	// created ever later; Claim runs at the newest CreatedAt, or entries
+	// created after a fixed now would never be due (a fixed base+24h ran
+	// dry after 86 400 iterations).
+	now := outboxNow
 	refill := func() {
 		w := &store.Write{}
 		for i := range 100 {
@@ -131,6 +136,9 @@ func benchClaimAck(b *testing.B, s store.Store) {
 		}
 		if err := s.Commit(ctx, tenantA, w); err != nil {
 			b.Fatalf("Commit: %v", err)
+		}
+		if last := w.Outbox[len(w.Outbox)-1].CreatedAt; last.After(now) {
+			now = last
 		}
 		left = 100
 	}
@@ -141,7 +149,7 @@ func benchClaimAck(b *testing.B, s store.Store) {
 			refill()
 			b.StartTimer()
 		}
-		es, err := s.Claim(ctx, tenantA, outboxNow, 1, time.Minute)
+		es, err := s.Claim(ctx, tenantA, now, 1, time.Minute)
 		if err != nil || len(es) != 1 {
 			b.Fatalf("Claim: %d entries, %v", len(es), err)
 		}

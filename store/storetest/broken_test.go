@@ -3,7 +3,9 @@ package storetest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -80,7 +82,7 @@ type leaksTenants struct{ s store.Store }
 const shared = "shared"
 
 func (l leaksTenants) Commit(ctx context.Context, _ string, w *store.Write) error {
-	return l.s.Commit(ctx, shared, w)
+	return commitIgnoringOrg(ctx, l.s, shared, w)
 }
 
 func (l leaksTenants) Get(ctx context.Context, _ string, kind incident.Kind, id uuid.UUID) (incident.Record, error) {
@@ -169,11 +171,14 @@ func TestBrokenDropsOutbox(t *testing.T) {
 	assert.Contains(t, failed, "Commit/Atomic_OutboxWithState")
 }
 
-// (4) locksWhileYielding holds its own mutex for a whole List iteration,
-// and Commit and Get take it too: a loop body calling them deadlocks.
+// (4) locksWhileYielding holds its own mutex for a whole iteration of
+// the iterator it is told (List, AuditTrail, DeadLetters or
+// ListDocuments), and the calls a loop body makes take it too: such a loop
+// body deadlocks.
 type locksWhileYielding struct {
 	store.Store
-	mu *sync.Mutex
+	mu   *sync.Mutex
+	iter string
 }
 
 func (s locksWhileYielding) Commit(ctx context.Context, tenant string, w *store.Write) error {
@@ -188,23 +193,210 @@ func (s locksWhileYielding) Get(ctx context.Context, tenant string, kind inciden
 	return s.Store.Get(ctx, tenant, kind, id)
 }
 
-func (s locksWhileYielding) List(ctx context.Context, tenant string, q store.Query) iter.Seq2[incident.Record, error] {
-	return func(yield func(incident.Record, error) bool) {
+func (s locksWhileYielding) Requeue(ctx context.Context, tenant string, id uuid.UUID, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Store.Requeue(ctx, tenant, id, now)
+}
+
+func (s locksWhileYielding) GetDocument(ctx context.Context, tenant, collection, id string) (store.Document, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Store.GetDocument(ctx, tenant, collection, id)
+}
+
+// locked yields seq holding s.mu when name is the iterator s breaks.
+func locked[V any](s locksWhileYielding, name string, seq iter.Seq2[V, error]) iter.Seq2[V, error] {
+	if name != s.iter {
+		return seq
+	}
+	return func(yield func(V, error) bool) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		for r, err := range s.Store.List(ctx, tenant, q) {
-			if !yield(r, err) {
+		for v, err := range seq {
+			if !yield(v, err) {
 				return
 			}
 		}
 	}
 }
 
+func (s locksWhileYielding) List(ctx context.Context, tenant string, q store.Query) iter.Seq2[incident.Record, error] {
+	return locked(s, "List", s.Store.List(ctx, tenant, q))
+}
+
+func (s locksWhileYielding) AuditTrail(ctx context.Context, tenant string, id uuid.UUID, after uint64) iter.Seq2[store.AuditRecord, error] {
+	return locked(s, "AuditTrail", s.Store.AuditTrail(ctx, tenant, id, after))
+}
+
+func (s locksWhileYielding) DeadLetters(ctx context.Context, tenant string) iter.Seq2[store.OutboxEntry, error] {
+	return locked(s, "DeadLetters", s.Store.DeadLetters(ctx, tenant))
+}
+
+func (s locksWhileYielding) ListDocuments(ctx context.Context, tenant, collection string, match map[string]string) iter.Seq2[store.Document, error] {
+	return locked(s, "ListDocuments", s.Store.ListDocuments(ctx, tenant, collection, match))
+}
+
 func TestBrokenLocksWhileYielding(t *testing.T) {
 	t.Parallel()
-	failed := runBroken(t, func() store.Store { return locksWhileYielding{memory.New(), new(sync.Mutex)} })
-	assert.Contains(t, failed, "List/NoLockWhileYielding")
-	assert.Contains(t, failed, "List/Pagination_StableDuringWrites")
+	for _, tc := range []struct {
+		iter string
+		want []string
+	}{
+		{"List", []string{"List/NoLockWhileYielding", "List/Pagination_StableDuringWrites"}},
+		{"AuditTrail", []string{"Audit/NoLockWhileYielding"}},
+		{"DeadLetters", []string{"Outbox/DeadLettersNoLockWhileYielding"}},
+		{"ListDocuments", []string{"Documents/NoLockWhileYielding"}},
+	} {
+		t.Run(tc.iter, func(t *testing.T) {
+			t.Parallel()
+			failed := runBroken(t, func() store.Store { return locksWhileYielding{memory.New(), new(sync.Mutex), tc.iter} })
+			for _, name := range tc.want {
+				assert.Contains(t, failed, name)
+			}
+		})
+	}
+}
+
+// commitIgnoringOrg commits w to tenant as a store that never looks at
+// Head().Org would: records of another organisation are committed as
+// clones carrying the tenant (so the memory store's own check passes),
+// and on success their new versions are set on w's records.
+func commitIgnoringOrg(ctx context.Context, s store.Store, tenant string, w *store.Write) error {
+	if w == nil {
+		return s.Commit(ctx, tenant, w)
+	}
+	retag := func(rs []incident.Record) []incident.Record {
+		out := slices.Clone(rs)
+		for i, r := range out {
+			if isNil(r) || r.Head().Org == tenant {
+				continue
+			}
+			c := incident.CloneRecord(r)
+			c.Head().Org = tenant
+			out[i] = c
+		}
+		return out
+	}
+	c := *w // shares Timers and Documents, whose versions Commit sets
+	c.Create, c.Update = retag(w.Create), retag(w.Update)
+	if err := s.Commit(ctx, tenant, &c); err != nil {
+		return err
+	}
+	for _, pair := range [][2][]incident.Record{{w.Create, c.Create}, {w.Update, c.Update}} {
+		for i, r := range pair[0] {
+			r.Head().Version = pair[1][i].Head().Version
+		}
+	}
+	return nil
+}
+
+// isNil reports whether r is nil or a typed nil pointer.
+func isNil(r incident.Record) bool {
+	v := reflect.ValueOf(r)
+	return r == nil || v.Kind() == reflect.Pointer && v.IsNil()
+}
+
+// (5) ignoresOrg commits records of any organisation to any tenant: a
+// record of organisation A lands in tenant B.
+type ignoresOrg struct{ store.Store }
+
+func (s ignoresOrg) Commit(ctx context.Context, tenant string, w *store.Write) error {
+	return commitIgnoringOrg(ctx, s.Store, tenant, w)
+}
+
+func TestBrokenIgnoresOrg(t *testing.T) {
+	t.Parallel()
+	failed := runBroken(t, func() store.Store { return ignoresOrg{memory.New()} })
+	assert.Equal(t, []string{"BadInput/OrgMismatch"}, failed)
+}
+
+// (6) readsRecordsFirst reads every record's Head before it checks the
+// Write, as a store routing records by organisation might: a typed nil
+// record makes it panic.
+type readsRecordsFirst struct{ store.Store }
+
+func (s readsRecordsFirst) Commit(ctx context.Context, tenant string, w *store.Write) error {
+	if w != nil {
+		for _, r := range slices.Concat(w.Create, w.Update) {
+			if r != nil && r.Head().Org == "" {
+				return fmt.Errorf("%w: no organisation", store.ErrInvalid)
+			}
+		}
+	}
+	return s.Store.Commit(ctx, tenant, w)
+}
+
+func TestBrokenPanicsOnTypedNil(t *testing.T) {
+	t.Parallel()
+	failed := runBroken(t, func() store.Store { return readsRecordsFirst{memory.New()} })
+	assert.Equal(t, []string{"BadInput/TypedNilRecord"}, failed)
+}
+
+// (7) retriesPoison never gives up on an entry whose leases keep
+// expiring: whatever the memory store's Claim dead-letters, it requeues
+// and claims again.
+type retriesPoison struct{ store.Store }
+
+func (s retriesPoison) Claim(ctx context.Context, tenant string, now time.Time, n int, lease time.Duration) ([]store.OutboxEntry, error) {
+	dead := map[uuid.UUID]bool{}
+	for d, err := range s.DeadLetters(ctx, tenant) {
+		if err != nil {
+			return nil, err
+		}
+		dead[d.ID] = true
+	}
+	got, err := s.Store.Claim(ctx, tenant, now, n, lease)
+	if err != nil {
+		return got, err
+	}
+	revived := false
+	for d, err := range s.DeadLetters(ctx, tenant) {
+		if err != nil {
+			return nil, err
+		}
+		if !dead[d.ID] {
+			if err := s.Requeue(ctx, tenant, d.ID, now); err != nil {
+				return nil, err
+			}
+			revived = true
+		}
+	}
+	if revived && len(got) < n {
+		more, err := s.Store.Claim(ctx, tenant, now, n-len(got), lease)
+		if err != nil {
+			return nil, err
+		}
+		got = append(got, more...)
+	}
+	return got, nil
+}
+
+func TestBrokenRetriesPoison(t *testing.T) {
+	t.Parallel()
+	failed := runBroken(t, func() store.Store { return retriesPoison{memory.New()} })
+	assert.Equal(t, []string{"Outbox/LeaseExpiry_DeadLetterAfterMaxAttempts"}, failed)
+}
+
+// (8) stampsUpdatedAt sets UpdatedAt on every record it commits, as a SQL
+// store with "updated_at = now()" would: the engine's times are lost.
+type stampsUpdatedAt struct{ store.Store }
+
+func (s stampsUpdatedAt) Commit(ctx context.Context, tenant string, w *store.Write) error {
+	if w != nil {
+		for _, r := range slices.Concat(w.Create, w.Update) {
+			if !isNil(r) {
+				r.Head().UpdatedAt = time.Now().UTC().Truncate(time.Second)
+			}
+		}
+	}
+	return s.Store.Commit(ctx, tenant, w)
+}
+
+func TestBrokenStampsUpdatedAt(t *testing.T) {
+	t.Parallel()
+	failed := runBroken(t, func() store.Store { return stampsUpdatedAt{memory.New()} })
+	assert.Contains(t, failed, "Commit/SetsOnlyVersions")
 }
 
 // The failures of the broken stores are those named for their bug, not a

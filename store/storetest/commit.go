@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"time"
 
 	"github.com/iso27035/iso27035/incident"
@@ -16,7 +17,8 @@ func commitCases() []testCase {
 		{"Commit/StaleUpdate_ErrConflict", "an update whose Version is not the stored one (older or newer) fails with ErrConflict and changes neither the store nor the Write", commitStaleUpdate},
 		{"Commit/Atomic_ConflictStoresNothing", "a Write failing with ErrConflict stores none of its creates, updates, audit records, outbox entries, timers or documents, and sets no version in the Write", commitAtomicConflict},
 		{"Commit/Atomic_OutboxWithState", "an update committed with an audit record and an outbox entry stores all three: the new state, the audit record and the entry, claimable with its Seq, Type and IdempotencyKey", commitAtomicOutbox},
-		{"Commit/StoresACopy", "Commit keeps its own copy: changing a record after committing it does not change the store", commitStoresCopy},
+		{"Commit/StoresACopy", "Commit keeps its own copy: changing a record, an audit record, an outbox entry, a timer or a document of the Write after committing it does not change the store", commitStoresCopy},
+		{"Commit/SetsOnlyVersions", "Commit changes nothing in the Write but the versions of its records, timers and documents, and stores every other field as written: UpdatedAt is the caller's to set, on create and on update", commitSetsOnlyVersions},
 		{"Commit/MultiRecordWrite", "one Write may create and update several records of different kinds at once; all get their versions", commitMulti},
 	}
 }
@@ -288,6 +290,84 @@ func commitStoresCopy(e *env) {
 	up.Labels[1] = "mutated"
 	up.Description = "changed after the update"
 	e.wantStored(stored)
+
+	// The rest of a Write: byte slices and maps changed in place after
+	// Commit, as a caller reusing its buffers would.
+	audit := e.fx.audit(inc.ID, 1)
+	entry := e.fx.entry(inc.ID, 1)
+	tm := e.fx.timer(inc.ID, "acknowledge", base.Add(time.Hour))
+	doc := e.fx.document(docCollection, map[string]string{"status": "open"})
+	w := &store.Write{Audit: []store.AuditRecord{audit}, Outbox: []store.OutboxEntry{entry}, Timers: []store.Timer{tm}, Documents: []store.Document{doc}}
+	wantAudit, wantPayload := audit, slices.Clone(entry.Payload)
+	wantAudit.Data, wantAudit.Hash, wantAudit.PrevHash = slices.Clone(audit.Data), slices.Clone(audit.Hash), slices.Clone(audit.PrevHash)
+	wantTimer, wantDoc := slices.Clone(tm.Payload), slices.Clone(doc.Body)
+	e.commit(tenantA, w)
+	for _, b := range [][]byte{audit.Data, audit.Hash, audit.PrevHash, entry.Payload, tm.Payload, doc.Body} {
+		if len(b) > 0 {
+			b[0] = 'X'
+		}
+	}
+	w.Audit[0].Action = "changed after Commit"
+	doc.Index["status"] = "changed after Commit"
+	if got := e.trail(tenantA, inc.ID, 0); len(got) != 1 || auditDiff(got[0], wantAudit) != "" {
+		e.errorf("changing the audit record after Commit changed the store: %v", got)
+	}
+	if got := e.claim(tenantA, outboxNow, 10, time.Minute); len(got) != 1 || !sameJSON(got[0].Payload, wantPayload) {
+		e.errorf("changing the outbox entry's Payload after Commit changed the store: claimed %v", got)
+	}
+	if got := e.timer(tenantA, tm.Key); !sameJSON(got.Payload, wantTimer) {
+		e.errorf("changing the timer's Payload after Commit changed the store: %s, want %s", got.Payload, wantTimer)
+	}
+	if got := e.document(doc.Collection, doc.ID); !sameJSON(got.Body, wantDoc) || got.Index["status"] != "open" {
+		e.errorf("changing the document's Body or Index after Commit changed the store: Body %s, Index %v", got.Body, got.Index)
+	}
+}
+
+func commitSetsOnlyVersions(e *env) {
+	inc := e.fx.incident(tenantA)
+	// An UpdatedAt no clock of the store's would give.
+	inc.UpdatedAt = inc.CreatedAt.Add(90 * time.Minute)
+	audit := e.fx.audit(inc.ID, 1)
+	entry := e.fx.entry(inc.ID, 1)
+	tm := e.fx.timer(inc.ID, "acknowledge", base.Add(time.Hour))
+	doc := e.fx.document(docCollection, map[string]string{"status": "open"})
+	w := &store.Write{Create: []incident.Record{inc}, Audit: []store.AuditRecord{audit}, Outbox: []store.OutboxEntry{entry},
+		Timers: []store.Timer{tm}, Documents: []store.Document{doc}}
+	want := inc.Clone()
+	want.Version = 1
+	e.commit(tenantA, w)
+	if d := recordDiff(inc, want); d != "" {
+		e.errorf("Commit of a create changed more than the Version of the record in the Write: %s", d)
+	}
+	e.wantStored(want)
+	if d := auditDiff(w.Audit[0], audit); d != "" {
+		e.errorf("Commit changed the audit record in the Write: %s", d)
+	}
+	if g := w.Outbox[0]; g.ID != entry.ID || g.Attempts != 0 || g.Lease != "" || !g.LeaseUntil.IsZero() || !g.NextAttemptAt.IsZero() ||
+		!g.DeadAt.IsZero() || g.LastError != "" || !g.CreatedAt.Equal(entry.CreatedAt) || !sameJSON(g.Payload, entry.Payload) {
+		e.errorf("Commit changed the outbox entry in the Write: %+v, want %+v", g, entry)
+	}
+	if g := w.Timers[0]; g.Version != 1 || g.Key != tm.Key || !g.DueAt.Equal(tm.DueAt) || !g.FiredAt.IsZero() || g.Kind != tm.Kind {
+		e.errorf("Commit changed the timer in the Write beyond its Version: %+v, want %+v with Version 1", g, tm)
+	}
+	if g := w.Documents[0]; g.Version != 1 || docDiff(g, doc) != "" {
+		e.errorf("Commit changed the document in the Write beyond its Version: %s (Version %d)", docDiff(g, doc), g.Version)
+	}
+	if got := e.document(doc.Collection, doc.ID); !got.UpdatedAt.Equal(doc.UpdatedAt) {
+		e.errorf("stored document: UpdatedAt %s, want the written %s", got.UpdatedAt, doc.UpdatedAt)
+	}
+
+	// An update that leaves UpdatedAt alone keeps it: the store does not
+	// stamp it.
+	up := e.getIncident(inc.ID)
+	up.Title = "changed, UpdatedAt not"
+	want = up.Clone()
+	want.Version = 2
+	e.commit(tenantA, &store.Write{Update: []incident.Record{up}})
+	if d := recordDiff(up, want); d != "" {
+		e.errorf("Commit of an update changed more than the Version of the record in the Write: %s", d)
+	}
+	e.wantStored(want)
 }
 
 func commitMulti(e *env) {

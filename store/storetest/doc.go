@@ -32,14 +32,18 @@
 //	Tenants/…                            no read or write across tenants
 //	List/Filters/<field>                 List and Count agree with Query.Match
 //	List/NoLockWhileYielding             the loop body may call the store
+//	                                     (Audit/, Documents/ and
+//	                                     Outbox/DeadLetters… likewise)
+//	Outbox/LeaseExpiry_DeadLetter…       poison messages end as dead letters
 //	Audit/…, Outbox/…, Timers/…, Documents/…
 //	Context/Cancelled, BadInput/…        errors.Is(err, context.Canceled), ErrInvalid
+//	BadInput/OrgMismatch                 a record's Org is the tenant
 //
 // A failed case logs a one-line statement of the contract it checks. The
 // cases run one after the other, so the stores may share one database as
 // long as the constructor empties it; they use two tenants of their own
 // and fixed IDs and times (UTC, whole seconds). Cases that could hang on a
-// deadlocking store (calls from inside a List loop, many writers at once)
+// deadlocking store (calls from inside an iteration, many writers at once)
 // give up after a deadline and fail instead.
 //
 // # From another harness

@@ -13,6 +13,7 @@ func documentCases() []testCase {
 		{"Documents/CreateDuplicate_ErrExists", "creating a document (Version 0) whose collection and ID exist fails with ErrExists and changes nothing", documentsDuplicate},
 		{"Documents/Update_Version", "a document update needs the Version read: it is stored with Version+1; a stale Version is ErrConflict, an unknown document ErrNotFound", documentsUpdate},
 		{"Documents/List", "ListDocuments yields the collection's documents whose Index holds every key/value of match, in ascending ID order; an empty match yields them all", documentsList},
+		{"Documents/NoLockWhileYielding", "ListDocuments holds no lock while it yields: the loop body may call GetDocument and Commit, even updating the document yielded", documentsNoLock},
 		{"Documents/ReturnsCopy", "GetDocument and ListDocuments return copies: changing their Index or Body does not change the store", documentsCopy},
 	}
 }
@@ -168,5 +169,43 @@ func documentsCopy(e *env) {
 	}
 	if again := e.document(d.Collection, d.ID); docDiff(again, want) != "" {
 		e.errorf("changing documents after Commit, GetDocument or ListDocuments changed the store: %s (Index %v)", docDiff(again, want), again.Index)
+	}
+}
+
+func documentsNoLock(e *env) {
+	var docs []store.Document
+	for range 3 {
+		docs = append(docs, e.fx.document(docCollection, map[string]string{"status": "open"}))
+	}
+	e.commit(tenantA, &store.Write{Documents: docs})
+	n := 0
+	for d, err := range e.s.ListDocuments(e.ctx, tenantA, docCollection, map[string]string{"status": "open"}) {
+		if err != nil {
+			e.fatalf("ListDocuments: %v", err)
+		}
+		n++
+		var getErr, commitErr error
+		if !e.within("GetDocument called from inside a ListDocuments loop", lockHint, func() {
+			_, getErr = e.s.GetDocument(e.ctx, tenantA, d.Collection, d.ID)
+		}) {
+			return
+		}
+		d.Index = map[string]string{"status": "closed"}
+		if !e.within("Commit called from inside a ListDocuments loop", lockHint, func() {
+			commitErr = e.s.Commit(e.ctx, tenantA, &store.Write{Documents: []store.Document{d}})
+		}) {
+			return
+		}
+		for what, err := range map[string]error{"GetDocument": getErr, "Commit": commitErr} {
+			if err != nil {
+				e.errorf("%s inside a ListDocuments loop failed: %v", what, err)
+			}
+		}
+	}
+	if n != len(docs) {
+		e.errorf("the ListDocuments loop saw %d documents, want the %d stored before it (each exactly once)", n, len(docs))
+	}
+	if got := e.documents(tenantA, docCollection, map[string]string{"status": "closed"}); !slices.Equal(docIDs(got), docIDs(docs)) {
+		e.errorf("after the loop, the closed documents are %v, want %v", docIDs(got), docIDs(docs))
 	}
 }

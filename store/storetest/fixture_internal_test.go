@@ -50,6 +50,11 @@ func TestCaseNamesUniqueAndDocumented(t *testing.T) {
 		"Outbox/Claim", "Outbox/LeaseExpiry", "Outbox/Ack", "Outbox/AckWrongLease_ErrLeaseLost", "Outbox/Nack_Retry",
 		"Outbox/Nack_DeadLetterAfterMaxAttempts", "Outbox/Nack_Permanent", "Outbox/Requeue", "Outbox/Stats",
 		"Timers/Due", "Timers/FireOnce", "Context/Cancelled",
+		"BadInput/TypedNilRecord", "BadInput/OrgMismatch", "Commit/SetsOnlyVersions", "Tenants/SameRecordIDInTwoTenants", "Tenants/SameOutboxIDInTwoTenants",
+		"Audit/NoLockWhileYielding", "Documents/NoLockWhileYielding", "Outbox/DeadLettersNoLockWhileYielding",
+		"Outbox/OldestFirst_CreatedAtThenID", "Outbox/LeaseExpiresAtLeaseUntil", "Outbox/NotClaimableBeforeCreatedAt",
+		"Outbox/Commit_ResetsManagedFields", "Outbox/DuplicateID_ErrExists", "Outbox/NackWithoutNow_ErrInvalid",
+		"Outbox/ExpiredLeaseNotReclaimed_Accepted", "Outbox/LeaseExpiry_DeadLetterAfterMaxAttempts",
 	} {
 		assert.True(t, seen[name], "missing case %s", name)
 	}

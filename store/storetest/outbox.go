@@ -1,6 +1,9 @@
 package storetest
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +22,15 @@ func outboxCases() []testCase {
 		{"Outbox/Nack_DeadLetterAfterMaxAttempts", "a Nack when Attempts has reached MaxAttempts (DefaultMaxAttempts when 0) makes the entry a dead letter with DeadAt = the failure's Now; it is never claimed again", outboxMaxAttempts},
 		{"Outbox/Nack_Permanent", "a permanent Nack dead-letters the entry at once; DeadLetters yields dead letters oldest first", outboxPermanent},
 		{"Outbox/Requeue", "Requeue makes a dead letter available again at now with Attempts reset to 0; an entry that is not a dead letter is ErrNotFound", outboxRequeue},
+		{"Outbox/OldestFirst_CreatedAtThenID", "Claim and DeadLetters take entries oldest first: by CreatedAt, then by ID in byte order, whatever the order of writing or of failing", outboxOldestFirst},
+		{"Outbox/LeaseExpiresAtLeaseUntil", "a lease is over at exactly LeaseUntil: the entry is claimable, and OutboxStats no longer counts it leased, at LeaseUntil and not a second before", outboxLeaseUntil},
+		{"Outbox/NotClaimableBeforeCreatedAt", "an entry is claimable only once CreatedAt ≤ now and NextAttemptAt ≤ now, even when the writer set NextAttemptAt before CreatedAt; OutboxStats counts it pending, of age 0 while it is in the future", outboxNotBeforeCreated},
+		{"Outbox/Commit_ResetsManagedFields", "Commit stores an entry with Attempts 0, no lease, no LastError and not dead, whatever the writer put in those fields", outboxResetsManaged},
+		{"Outbox/DuplicateID_ErrExists", "committing an outbox entry whose ID is in the tenant's outbox (pending, leased or dead) fails with ErrExists and stores nothing of the Write", outboxDuplicateID},
+		{"Outbox/NackWithoutNow_ErrInvalid", "Nack with a zero Failure.Now fails with ErrInvalid and leaves the entry as it was, leased by the same lease", outboxNackWithoutNow},
+		{"Outbox/ExpiredLeaseNotReclaimed_Accepted", "Ack and Nack with a lease that expired but was not claimed again are accepted: nobody else holds the entry", outboxExpiredLeaseAccepted},
+		{"Outbox/LeaseExpiry_DeadLetterAfterMaxAttempts", "a claimable entry whose Attempts reached MaxTries (its last lease expired without Ack or Nack) is dead-lettered by Claim instead of returned: DeadAt = now, LastError \"lease expired after N attempts\" unless it had one, and it does not count towards n", outboxPoison},
+		{"Outbox/DeadLettersNoLockWhileYielding", "DeadLetters holds no lock while it yields: the loop body may Requeue the dead letter it was given, and every dead letter is yielded once", outboxDeadLettersNoLock},
 		{"Outbox/Stats", "OutboxStats counts pending (leased or not, not dead), leased (unexpired lease) and dead entries and the age of the oldest pending one", outboxStats},
 	}
 }
@@ -340,5 +352,317 @@ func outboxStats(e *env) {
 	want = store.OutboxStats{Pending: 3, Leased: 0, Dead: 1, OldestAge: after.Sub(retrying.CreatedAt)}
 	if st := e.stats(tenantA, after); st != want {
 		e.errorf("OutboxStats once the lease expired: got %+v, want %+v (an expired lease is not leased)", st, want)
+	}
+}
+
+// entryAt returns a fixture entry about record with the given ID and
+// CreatedAt.
+func (e *env) entryAt(record, id uuid.UUID, created time.Time) store.OutboxEntry {
+	en := e.fx.entry(record, 1)
+	en.ID, en.CreatedAt = id, created
+	return en
+}
+
+func outboxOldestFirst(e *env) {
+	inc := e.fx.incident(tenantA)
+	t := base.Add(time.Hour)
+	// In the order they must come out: by CreatedAt, then ID. IDs and
+	// writing order disagree with it.
+	want := []store.OutboxEntry{
+		e.entryAt(inc.ID, idIn(bandHigh, 1), t),
+		e.entryAt(inc.ID, idIn(bandLow, 2), t.Add(time.Second)),
+		e.entryAt(inc.ID, idIn(bandMid, 1), t.Add(time.Second)),
+		e.entryAt(inc.ID, idIn(bandHigh, 2), t.Add(time.Second)),
+		e.entryAt(inc.ID, idIn(bandLow, 1), t.Add(time.Minute)),
+	}
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Outbox: []store.OutboxEntry{want[4], want[2]}})
+	e.outboxWrite(want[3], want[0], want[1])
+
+	// One at a time: each Claim takes the oldest left.
+	var claimed []store.OutboxEntry
+	for range want {
+		got := e.claim(tenantA, outboxNow, 1, time.Hour)
+		if len(got) != 1 {
+			e.fatalf("Claim n=1: got %d entries, want 1", len(got))
+		}
+		claimed = append(claimed, got[0])
+	}
+	if !slices.Equal(entryIDs(claimed), entryIDs(want)) {
+		e.errorf("Claims of one entry each took %v, want oldest first by CreatedAt, then ID: %v", entryIDs(claimed), entryIDs(want))
+	}
+	// Once their leases expired, one Claim of all returns them in order.
+	all := e.claim(tenantA, outboxNow.Add(time.Hour), 10, lease)
+	if !slices.Equal(entryIDs(all), entryIDs(want)) {
+		e.errorf("Claim of all: got %v, want %v", entryIDs(all), entryIDs(want))
+	}
+	// Dead letters keep that order, whatever order they died in.
+	byID := map[uuid.UUID]store.OutboxEntry{}
+	for _, c := range all {
+		byID[c.ID] = c
+	}
+	for i, k := range []int{3, 0, 4, 2, 1} {
+		c := byID[want[k].ID]
+		now := outboxNow.Add(time.Hour + time.Duration(i)*time.Second)
+		e.ok("permanent Nack", e.s.Nack(e.ctx, tenantA, c.ID, c.Lease, store.Failure{Now: now, RetryAt: now, Reason: "gone", Permanent: true}))
+	}
+	if dl := e.deadLetters(tenantA); !slices.Equal(entryIDs(dl), entryIDs(want)) {
+		e.errorf("DeadLetters: got %v, want oldest first by CreatedAt, then ID: %v", entryIDs(dl), entryIDs(want))
+	}
+}
+
+func outboxLeaseUntil(e *env) {
+	es := e.newEntries(1)
+	id := es[0].ID
+	first := e.claimOne(outboxNow, id)
+	until := first.LeaseUntil
+	before := until.Add(-time.Second)
+	if got := e.claim(tenantA, before, 10, lease); len(got) != 0 {
+		e.errorf("Claim a second before LeaseUntil: got %v, want none (the lease holds)", entryIDs(got))
+	}
+	if st := e.stats(tenantA, before); st.Leased != 1 {
+		e.errorf("OutboxStats a second before LeaseUntil: Leased %d, want 1", st.Leased)
+	}
+	if st := e.stats(tenantA, until); st.Leased != 0 || st.Pending != 1 {
+		e.errorf("OutboxStats at LeaseUntil: %+v, want Pending 1, Leased 0 (the lease is over)", st)
+	}
+	second := e.claimOne(until, id)
+	if second.Attempts != 2 || second.Lease == first.Lease {
+		e.errorf("Claim at LeaseUntil: Attempts %d, lease %q; want 2 and a fresh lease", second.Attempts, second.Lease)
+	}
+}
+
+func outboxNotBeforeCreated(e *env) {
+	inc := e.fx.incident(tenantA)
+	future := e.fx.entry(inc.ID, 1)
+	future.CreatedAt = outboxNow.Add(time.Hour)
+	early := e.fx.entry(inc.ID, 2)
+	early.CreatedAt = outboxNow.Add(2 * time.Hour)
+	early.NextAttemptAt = outboxNow // before its CreatedAt
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Outbox: []store.OutboxEntry{future, early}})
+	if st := e.stats(tenantA, outboxNow); st != (store.OutboxStats{Pending: 2}) {
+		e.errorf("OutboxStats with only entries created after now: %+v, want Pending 2 and OldestAge 0", st)
+	}
+	delayed := e.fx.entry(inc.ID, 3)
+	delayed.NextAttemptAt = outboxNow.Add(3 * time.Hour)
+	e.outboxWrite(delayed)
+
+	if got := e.claim(tenantA, outboxNow, 10, lease); len(got) != 0 {
+		e.errorf("Claim before any entry is due: got %v, want none", entryIDs(got))
+	}
+	for _, step := range []struct {
+		at   time.Time
+		want store.OutboxEntry
+	}{{future.CreatedAt, future}, {early.CreatedAt, early}, {delayed.NextAttemptAt, delayed}} {
+		if got := e.claim(tenantA, step.at.Add(-time.Second), 10, lease); len(got) != 0 {
+			e.errorf("Claim a second before %s is due: got %v, want none", step.want.ID, entryIDs(got))
+		}
+		got := e.claimOne(step.at, step.want.ID)
+		e.ok("Ack", e.s.Ack(e.ctx, tenantA, got.ID, got.Lease))
+	}
+}
+
+func outboxResetsManaged(e *env) {
+	inc := e.fx.incident(tenantA)
+	en := e.fx.entry(inc.ID, 1)
+	en.Attempts, en.Lease, en.LeaseUntil = 7, "forged-lease", outboxNow.Add(time.Hour)
+	en.LastError, en.DeadAt = "forged error", base
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Outbox: []store.OutboxEntry{en}})
+	if dl := e.deadLetters(tenantA); len(dl) != 0 {
+		e.errorf("an entry written with a DeadAt is a dead letter; Commit must store it live")
+	}
+	if st := e.stats(tenantA, outboxNow); st.Pending != 1 || st.Leased != 0 || st.Dead != 0 {
+		e.errorf("OutboxStats after writing an entry with forged store fields: %+v, want Pending 1, Leased 0, Dead 0", st)
+	}
+	e.is("Ack with the lease the writer forged", e.s.Ack(e.ctx, tenantA, en.ID, en.Lease), store.ErrLeaseLost)
+	got := e.claimOne(outboxNow, en.ID)
+	if got.Attempts != 1 || got.Lease == en.Lease || got.LastError != "" || !got.DeadAt.IsZero() {
+		e.errorf("first claim of an entry written with forged store fields: Attempts %d, Lease %q, LastError %q, DeadAt %s; want 1, a fresh lease, none, zero",
+			got.Attempts, got.Lease, got.LastError, got.DeadAt)
+	}
+}
+
+func outboxDuplicateID(e *env) {
+	inc := e.fx.incident(tenantA)
+	leased, dead := e.fx.entry(inc.ID, 1), e.fx.entry(inc.ID, 2)
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Outbox: []store.OutboxEntry{leased, dead}})
+	got := e.claim(tenantA, outboxNow, 10, lease)
+	if len(got) != 2 {
+		e.fatalf("Claim: got %d entries, want 2", len(got))
+	}
+	for _, g := range got {
+		if g.ID == dead.ID {
+			e.ok("permanent Nack", e.s.Nack(e.ctx, tenantA, g.ID, g.Lease, store.Failure{Now: outboxNow, RetryAt: outboxNow, Reason: "gone", Permanent: true}))
+		}
+	}
+	pending := e.fx.entry(inc.ID, 3)
+	e.outboxWrite(pending)
+
+	for _, tc := range []struct {
+		what string
+		orig store.OutboxEntry
+	}{{"pending", pending}, {"leased", leased}, {"dead", dead}} {
+		fresh := e.fx.incident(tenantA)
+		dup := e.fx.entry(fresh.ID, 1)
+		dup.ID = tc.orig.ID
+		w := &store.Write{Create: []incident.Record{fresh}, Outbox: []store.OutboxEntry{dup}}
+		e.is("Commit of an outbox entry with the ID of a "+tc.what+" one", e.s.Commit(e.ctx, tenantA, w), store.ErrExists)
+		if fresh.Version != 0 {
+			e.errorf("the refused Commit (a %s entry's ID) set Version %d on its record", tc.what, fresh.Version)
+		}
+		if _, err := e.s.Get(e.ctx, tenantA, incident.KindIncident, fresh.ID); !errors.Is(err, store.ErrNotFound) {
+			e.errorf("the refused Commit (a %s entry's ID) stored its record (Get: %v)", tc.what, err)
+		}
+	}
+	if st := e.stats(tenantA, outboxNow); st.Pending != 2 || st.Leased != 1 || st.Dead != 1 {
+		e.errorf("OutboxStats after the refused Commits: %+v, want Pending 2, Leased 1, Dead 1 (unchanged)", st)
+	}
+	if dl := e.deadLetters(tenantA); len(dl) != 1 || dl[0].Type != dead.Type || dl[0].IdempotencyKey != dead.IdempotencyKey {
+		e.errorf("the dead letter changed: %+v", dl)
+	}
+}
+
+func outboxNackWithoutNow(e *env) {
+	es := e.newEntries(1)
+	got := e.claimOne(outboxNow, es[0].ID)
+	for _, permanent := range []bool{false, true} {
+		err := e.s.Nack(e.ctx, tenantA, got.ID, got.Lease, store.Failure{RetryAt: outboxNow.Add(time.Hour), Reason: "no time", Permanent: permanent})
+		e.is(fmt.Sprintf("Nack with a zero Now (Permanent %v)", permanent), err, store.ErrInvalid)
+	}
+	if st := e.stats(tenantA, outboxNow); st.Pending != 1 || st.Leased != 1 || st.Dead != 0 {
+		e.errorf("OutboxStats after the refused Nacks: %+v, want Pending 1, Leased 1, Dead 0", st)
+	}
+	e.ok("Ack with the lease the refused Nacks named", e.s.Ack(e.ctx, tenantA, got.ID, got.Lease))
+}
+
+func outboxExpiredLeaseAccepted(e *env) {
+	es := e.newEntries(2)
+	got := e.claim(tenantA, outboxNow, 10, lease)
+	if len(got) != 2 {
+		e.fatalf("Claim: got %d entries, want 2", len(got))
+	}
+	late := outboxNow.Add(lease + time.Minute)
+	e.ok("Ack with a lease that expired and was not claimed again", e.s.Ack(e.ctx, tenantA, got[0].ID, got[0].Lease))
+	e.ok("Nack with a lease that expired and was not claimed again", e.s.Nack(e.ctx, tenantA, got[1].ID, got[1].Lease,
+		store.Failure{Now: late, RetryAt: late.Add(time.Hour), Reason: "late failure"}))
+	if st := e.stats(tenantA, late); st.Pending != 1 || st.Leased != 0 || st.Dead != 0 {
+		e.errorf("OutboxStats after the late Ack and Nack: %+v, want Pending 1 (the nacked one), Leased 0, Dead 0", st)
+	}
+	if early := e.claim(tenantA, late.Add(time.Minute), 10, lease); len(early) != 0 {
+		e.errorf("Claim before the late Nack's RetryAt: got %v, want none", entryIDs(early))
+	}
+	again := e.claimOne(late.Add(time.Hour), es[1].ID)
+	if again.Attempts != 2 || again.LastError != "late failure" {
+		e.errorf("Claim after the late Nack: Attempts %d LastError %q, want 2 and the Nack's reason", again.Attempts, again.LastError)
+	}
+	e.is("Ack of the entry acknowledged late", e.s.Ack(e.ctx, tenantA, got[0].ID, got[0].Lease), store.ErrNotFound)
+}
+
+func outboxPoison(e *env) {
+	inc := e.fx.incident(tenantA)
+	poison := e.fx.entry(inc.ID, 1)
+	poison.MaxAttempts = 2
+	failing := e.fx.entry(inc.ID, 2)
+	failing.MaxAttempts = 2
+	e.commit(tenantA, &store.Write{Create: []incident.Record{inc}, Outbox: []store.OutboxEntry{poison, failing}})
+
+	// Attempt 1: the relay crashes on poison (no Ack, no Nack); failing
+	// fails properly.
+	t := outboxNow
+	got := e.claim(tenantA, t, 10, lease)
+	if len(got) != 2 || got[0].ID != poison.ID || got[1].ID != failing.ID {
+		e.fatalf("attempt 1: Claim got %v, want %v", entryIDs(got), []uuid.UUID{poison.ID, failing.ID})
+	}
+	e.ok("Nack", e.s.Nack(e.ctx, tenantA, failing.ID, got[1].Lease, store.Failure{Now: t.Add(time.Second), RetryAt: t.Add(time.Second), Reason: "503 Service Unavailable"}))
+	// Attempt 2, their last: both leases expire unanswered.
+	t = t.Add(lease)
+	got = e.claim(tenantA, t, 10, lease)
+	if len(got) != 2 || got[0].Attempts != 2 || got[1].Attempts != 2 {
+		e.fatalf("attempt 2: Claim got %v, want both entries with Attempts 2", got)
+	}
+	lastLease := got[0].Lease
+
+	healthy := e.fx.entry(inc.ID, 3)
+	e.outboxWrite(healthy)
+	t = t.Add(lease)
+	got = e.claim(tenantA, t, 1, lease)
+	if len(got) != 1 || got[0].ID != healthy.ID {
+		e.errorf("Claim n=1 after the last leases expired: got %v, want only the healthy %s (the others are dead letters, and do not count towards n)", entryIDs(got), healthy.ID)
+	}
+	dl := e.deadLetters(tenantA)
+	if len(dl) != 2 || dl[0].ID != poison.ID || dl[1].ID != failing.ID {
+		e.fatalf("DeadLetters: got %v, want %v", entryIDs(dl), []uuid.UUID{poison.ID, failing.ID})
+	}
+	for i, want := range []string{"lease expired after 2 attempts", "503 Service Unavailable"} {
+		d := dl[i]
+		if !d.DeadAt.Equal(t) || d.LastError != want || d.Attempts != 2 {
+			e.errorf("dead letter %s: DeadAt %s LastError %q Attempts %d; want the Claim's now %s, %q, 2", d.ID, d.DeadAt, d.LastError, d.Attempts, t, want)
+		}
+	}
+	e.is("Ack with the lease that expired before Claim dead-lettered the entry", e.s.Ack(e.ctx, tenantA, poison.ID, lastLease), store.ErrLeaseLost)
+	if st := e.stats(tenantA, t); st.Pending != 1 || st.Leased != 1 || st.Dead != 2 {
+		e.errorf("OutboxStats: %+v, want Pending 1, Leased 1, Dead 2", st)
+	}
+	e.ok("Ack", e.s.Ack(e.ctx, tenantA, got[0].ID, got[0].Lease))
+
+	// An entry with the default MaxAttempts is claimed DefaultMaxAttempts
+	// times, then dead-lettered.
+	dflt := e.fx.entry(inc.ID, 4)
+	e.outboxWrite(dflt)
+	for attempt := 1; attempt <= store.DefaultMaxAttempts; attempt++ {
+		t = t.Add(lease)
+		if got := e.claimOne(t, dflt.ID); got.Attempts != attempt {
+			e.fatalf("claim %d of an entry whose leases keep expiring: Attempts %d", attempt, got.Attempts)
+		}
+	}
+	t = t.Add(lease)
+	if got := e.claim(tenantA, t, 10, lease); len(got) != 0 {
+		e.errorf("Claim after %d expired leases: got %v, want none (a dead letter)", store.DefaultMaxAttempts, entryIDs(got))
+	}
+	if dl := e.deadLetters(tenantA); len(dl) != 3 || dl[2].ID != dflt.ID || dl[2].LastError != fmt.Sprintf("lease expired after %d attempts", store.DefaultMaxAttempts) {
+		e.errorf("DeadLetters after the default entry's leases expired: %v, want it last, with LastError %q", dl, fmt.Sprintf("lease expired after %d attempts", store.DefaultMaxAttempts))
+	}
+}
+
+func outboxDeadLettersNoLock(e *env) {
+	es := e.newEntries(3)
+	got := e.claim(tenantA, outboxNow, 10, lease)
+	if len(got) != 3 {
+		e.fatalf("Claim: got %d entries, want 3", len(got))
+	}
+	for _, g := range got {
+		e.ok("permanent Nack", e.s.Nack(e.ctx, tenantA, g.ID, g.Lease, store.Failure{Now: outboxNow, RetryAt: outboxNow, Reason: "gone", Permanent: true}))
+	}
+	later := outboxNow.Add(time.Hour)
+	var yielded []uuid.UUID
+	for d, err := range e.s.DeadLetters(e.ctx, tenantA) {
+		if err != nil {
+			e.fatalf("DeadLetters: %v", err)
+		}
+		yielded = append(yielded, d.ID)
+		var requeueErr, statsErr error
+		if !e.within("Requeue called from inside a DeadLetters loop", lockHint, func() {
+			requeueErr = e.s.Requeue(e.ctx, tenantA, d.ID, later)
+		}) {
+			return
+		}
+		if !e.within("OutboxStats called from inside a DeadLetters loop", lockHint, func() {
+			_, statsErr = e.s.OutboxStats(e.ctx, tenantA, later)
+		}) {
+			return
+		}
+		for what, err := range map[string]error{"Requeue": requeueErr, "OutboxStats": statsErr} {
+			if err != nil {
+				e.errorf("%s inside a DeadLetters loop failed: %v", what, err)
+			}
+		}
+	}
+	if !slices.Equal(yielded, entryIDs(es)) {
+		e.errorf("the DeadLetters loop yielded %v, want each dead letter once, oldest first: %v", yielded, entryIDs(es))
+	}
+	if dl := e.deadLetters(tenantA); len(dl) != 0 {
+		e.errorf("after requeueing every dead letter from inside the loop, DeadLetters yields %v", entryIDs(dl))
+	}
+	if back := e.claim(tenantA, later, 10, lease); len(back) != 3 {
+		e.errorf("Claim after the requeues: got %v, want the 3 requeued entries", entryIDs(back))
 	}
 }

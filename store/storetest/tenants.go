@@ -14,6 +14,8 @@ func tenantCases() []testCase {
 		{"Tenants/ListIsolation", "List yields only the tenant's own records", tenantsList},
 		{"Tenants/CountIsolation", "Count counts only the tenant's own records", tenantsCount},
 		{"Tenants/UpdateIsolation", "a Commit in one tenant cannot update another tenant's record: it is ErrNotFound and the record is unchanged", tenantsUpdate},
+		{"Tenants/SameRecordIDInTwoTenants", "records are scoped to their tenant: the same ID may be created in two tenants as two records, each with its own content, versions and audit trail", tenantsSameRecordID},
+		{"Tenants/SameOutboxIDInTwoTenants", "outbox entries are scoped to their tenant: the same entry ID may be written in two tenants, and each is claimed, acknowledged and dead-lettered on its own", tenantsSameOutboxID},
 		{"Tenants/AuditIsolation", "AuditTrail yields nothing of another tenant's record", tenantsAudit},
 		{"Tenants/OutboxClaimIsolation", "Claim, Ack, Nack, DeadLetters, Requeue and OutboxStats see only the tenant's own outbox", tenantsOutbox},
 		{"Tenants/TimerIsolation", "DueTimers and GetTimer see only the tenant's timers, and timer keys are unique per tenant, not across tenants", tenantsTimers},
@@ -184,5 +186,69 @@ func tenantsDocuments(e *env) {
 	}
 	if got := e.documents(tenantA, docCollection, map[string]string{"status": "open"}); len(got) != 1 {
 		e.errorf("ListDocuments in tenant A: %d documents, want 1", len(got))
+	}
+}
+
+func tenantsSameRecordID(e *env) {
+	a := e.fx.incident(tenantA)
+	b := e.fx.incidentWithID(tenantB, a.ID)
+	b.Title = "tenant B's own incident"
+	a1, b1 := e.fx.audit(a.ID, 1), e.fx.audit(a.ID, 1)
+	b1.Action = "storetest.tenant-b"
+	e.commit(tenantA, &store.Write{Create: []incident.Record{a}, Audit: []store.AuditRecord{a1}})
+	wb := &store.Write{Create: []incident.Record{b}, Audit: []store.AuditRecord{b1}}
+	if err := e.s.Commit(e.ctx, tenantB, wb); err != nil {
+		e.fatalf("creating in tenant B a record with the ID of tenant A's record: %v, want success (records are tenant-scoped)", err)
+	}
+
+	// Tenant A's record moves on; tenant B's stays at Version 1.
+	up := e.getIncident(a.ID)
+	up.Title = "tenant A's second version"
+	e.commit(tenantA, &store.Write{Update: []incident.Record{up}, Audit: []store.AuditRecord{e.fx.audit(a.ID, 2)}})
+	e.wantStored(up)
+	got, err := e.s.Get(e.ctx, tenantB, incident.KindIncident, a.ID)
+	e.ok("Get in tenant B", err)
+	if d := recordDiff(got, b); d != "" {
+		e.errorf("tenant B's record after tenant A updated its own with the same ID: %s", d)
+	}
+	if ta := e.trail(tenantA, a.ID, 0); len(ta) != 2 || auditDiff(ta[0], a1) != "" {
+		e.errorf("tenant A's audit trail: Seqs %v, want its own [1 2]", auditSeqs(ta))
+	}
+	if tb := e.trail(tenantB, a.ID, 0); len(tb) != 1 || auditDiff(tb[0], b1) != "" {
+		e.errorf("tenant B's audit trail: Seqs %v, want its own [1] with Action %q", auditSeqs(tb), b1.Action)
+	}
+	// Tenant B's trail continues from its own last Seq.
+	ub, ok := got.(*incident.Incident)
+	if !ok {
+		e.fatalf("Get incident in tenant B returned a %T", got)
+	}
+	ub.Title = "tenant B's second version"
+	e.commit(tenantB, &store.Write{Update: []incident.Record{ub}, Audit: []store.AuditRecord{e.fx.audit(a.ID, 2)}})
+	if n := e.count(tenantA, store.Query{Kind: incident.KindIncident}); n != 1 {
+		e.errorf("Count in tenant A: %d, want 1", n)
+	}
+	e.wantStored(up)
+}
+
+func tenantsSameOutboxID(e *env) {
+	ia, ib := e.fx.incident(tenantA), e.fx.incident(tenantB)
+	ea := e.fx.entry(ia.ID, 1)
+	eb := e.fx.entry(ib.ID, 1)
+	eb.ID = ea.ID
+	e.commit(tenantA, &store.Write{Create: []incident.Record{ia}, Outbox: []store.OutboxEntry{ea}})
+	if err := e.s.Commit(e.ctx, tenantB, &store.Write{Create: []incident.Record{ib}, Outbox: []store.OutboxEntry{eb}}); err != nil {
+		e.fatalf("writing in tenant B an outbox entry with the ID of tenant A's: %v, want success (outbox entries are tenant-scoped)", err)
+	}
+	ga, gb := e.claim(tenantA, outboxNow, 10, lease), e.claim(tenantB, outboxNow, 10, lease)
+	if len(ga) != 1 || len(gb) != 1 || ga[0].RecordID != ia.ID || gb[0].RecordID != ib.ID {
+		e.fatalf("Claim in each tenant: got %v and %v, want each tenant's own entry", ga, gb)
+	}
+	e.ok("Nack in tenant B", e.s.Nack(e.ctx, tenantB, eb.ID, gb[0].Lease, store.Failure{Now: outboxNow, RetryAt: outboxNow, Reason: "gone", Permanent: true}))
+	e.ok("Ack in tenant A", e.s.Ack(e.ctx, tenantA, ea.ID, ga[0].Lease))
+	if st := e.stats(tenantB, outboxNow); st.Dead != 1 || st.Pending != 0 {
+		e.errorf("OutboxStats in tenant B after tenant A acknowledged its entry of the same ID: %+v, want Dead 1", st)
+	}
+	if st := e.stats(tenantA, outboxNow); st != (store.OutboxStats{}) {
+		e.errorf("OutboxStats in tenant A after its Ack: %+v, want zero (tenant B's dead letter is not tenant A's)", st)
 	}
 }
