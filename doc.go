@@ -17,7 +17,7 @@
 //	  facts, impact, evidence, tasks        3.1.38); 27037; 5.28
 //	1 Plan and prepare                    27035-1 5.2; 27035-2   prepare        not yet (issue 10)
 //	                                        4-11
-//	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      not yet (issue 4)
+//	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      engine not yet (issue 4)
 //	                                        7-8
 //	3 Assess and decide                   27035-1 5.4; 27035-3 9 triage,        not yet (issues 4, 6, 7)
 //	                                                               lifecycle
@@ -29,8 +29,13 @@
 //	                                        SEC, HIPAA, CIRCIA
 //	Performance measurement               27035-2 11.3.2         metrics        not yet (issue 8)
 //	Coordination across organisations     27035-4                coordination   not yet (issue 12)
-//	Storage and notification contracts    -                      store, notify  not yet (issue 3)
-//	Outbox delivery                       -                      relay          not yet (issue 4)
+//	Audit trail (records of actions,      27035-1 5; CSF         lifecycle      implemented (hash chain,
+//	  their integrity and provenance)       RS.AN-06                             checkpoints, exports)
+//	Storage and notification contracts    -                      store, notify  implemented
+//	In-memory store, conformance suites   -                      store/memory,  implemented
+//	                                                               storetest,
+//	                                                               notifytest
+//	Outbox delivery                       -                      relay          implemented
 //
 // The phases, the operational states, outcomes, priorities, TLP markings and
 // the obligations owed on an incident are values of package incident, so
@@ -38,11 +43,12 @@
 //
 // # What is not covered yet
 //
-// Only the domain model (package incident) is implemented. The lifecycle
-// engine, storage contracts, triage, regulatory clocks, metrics, lessons
-// learned, preparation and coordination packages exist with a package
-// comment that says they are not implemented; their issues are listed
-// above. The ISO texts themselves were not available to the authors:
+// Implemented: the domain model (incident), the storage and notification
+// contracts with the in-memory store and conformance suites, the relay, and
+// the audit trail of lifecycle. Not yet: the lifecycle engine itself,
+// triage and the regulatory clocks, metrics, lessons learned, preparation,
+// coordination, the webhook notifier and the adapters; their packages exist
+// with a package comment that says so, and their issues are listed above. The ISO texts themselves were not available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle
 // phases of 27035-1:2023 follow the 2016 edition and are unconfirmed, and
 // the example severity classes of 27035-2 are unconfirmed and shipped only
