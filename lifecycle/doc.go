@@ -15,7 +15,6 @@
 // Each record's audit records form a hash chain, and signed checkpoints
 // commit to the heads of a tenant's chains.
 //
-//
 // # The hash chain
 //
 // The engine seals each audit record with SealAuditRecord before it
