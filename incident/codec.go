@@ -208,23 +208,37 @@ func isObject(data []byte) bool {
 	return len(d) > 0 && d[0] == '{'
 }
 
-// sniffVersion finds schema_version cheaply where the SDK wrote it (the
-// first member) and falls back to a full parse otherwise.
+// sniffVersion finds schema_version cheaply where the SDK writes it (the
+// first member, with or without indentation) and falls back to a full
+// parse otherwise.
 func sniffVersion(data []byte) (int, error) {
-	const prefix = `{"schema_version":`
-	d := bytes.TrimLeft(data, " \t\r\n")
-	if bytes.HasPrefix(d, []byte(prefix)) {
-		rest := d[len(prefix):]
-		n := 0
-		for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
-			n++
-		}
-		if n > 0 && n < len(rest) && (rest[n] == ',' || rest[n] == '}') && (n == 1 || rest[0] != '0') {
-			v, _ := strconv.Atoi(string(rest[:n]))
-			return v, nil
+	d := skipSpace(data)
+	if len(d) > 0 && d[0] == '{' {
+		d = skipSpace(d[1:])
+		if rest, ok := bytes.CutPrefix(d, []byte(`"schema_version"`)); ok {
+			rest = skipSpace(rest)
+			if len(rest) > 0 && rest[0] == ':' {
+				rest = skipSpace(rest[1:])
+				n := 0
+				for n < len(rest) && n < 9 && rest[n] >= '0' && rest[n] <= '9' {
+					n++
+				}
+				after := skipSpace(rest[n:])
+				if n > 0 && len(after) > 0 && (after[0] == ',' || after[0] == '}') && (n == 1 || rest[0] != '0') {
+					v, _ := strconv.Atoi(string(rest[:n]))
+					return v, nil
+				}
+			}
 		}
 	}
 	return peekVersion(data)
+}
+
+func skipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	return b
 }
 
 func syntaxError(kind Kind, err error) error {
