@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // SchemaVersion is the version of the JSON schema this code writes. Every
@@ -90,7 +88,7 @@ type (
 )
 
 // The document types put schema_version beside the record's fields, first
-// when encoding; the strict decoder's DisallowUnknownFields then knows it.
+// when encoding, and the shape check knows it as a field.
 type (
 	incidentDoc struct {
 		SchemaVersion json.RawMessage `json:"schema_version"`
@@ -190,7 +188,7 @@ func decodeBytes(data []byte, kind Kind, mode Mode, into any, extra *map[string]
 // isKnown reports whether encoding/json decoded key into a field: it
 // matches names case-insensitively (with Unicode folding), so "Title" is
 // the title, not an unknown field to keep beside it.
-func isKnown(known map[string]struct{}, key string) bool {
+func isKnown(known map[string]*shape, key string) bool {
 	if _, ok := known[key]; ok {
 		return true
 	}
@@ -298,49 +296,9 @@ func upgrade(data []byte, kind Kind, from int, ups map[int]upgrader) ([]byte, er
 	return json.Marshal(doc)
 }
 
-// knownFields returns the top-level JSON names of a record kind, computed
-// once from the struct tags.
-func knownFields(kind Kind) map[string]struct{} {
-	switch kind {
-	case KindIncident:
-		return incidentFields()
-	case KindEvent:
-		return eventFields()
-	default:
-		return vulnerabilityFields()
-	}
-}
-
-var (
-	incidentFields      = sync.OnceValue(func() map[string]struct{} { return jsonNames(reflect.TypeFor[Incident]()) })
-	eventFields         = sync.OnceValue(func() map[string]struct{} { return jsonNames(reflect.TypeFor[Event]()) })
-	vulnerabilityFields = sync.OnceValue(func() map[string]struct{} { return jsonNames(reflect.TypeFor[Vulnerability]()) })
-)
-
-func jsonNames(t reflect.Type) map[string]struct{} {
-	names := map[string]struct{}{"schema_version": {}}
-	var walk func(reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if f.Anonymous && name == "" {
-				walk(f.Type)
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			names[name] = struct{}{}
-		}
-	}
-	walk(t)
-	return names
-}
+// knownFields returns the top-level JSON names of a record kind (with
+// schema_version): the fields of its shape, computed once from the tags.
+func knownFields(kind Kind) map[string]*shape { return shapeFor(kind).fields }
 
 // encode writes {"schema_version":N, <fields>, <extra>}: extras are kept
 // in key order after the known fields, and an extra that collides with a
