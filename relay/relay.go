@@ -231,13 +231,14 @@ func (r *Relay) handle(ctx, dctx context.Context, tenant string, e *store.Outbox
 }
 
 // release gives back an entry that was not delivered through no fault of
-// the receiver: it is claimable again at once.
+// the receiver: it is claimable again at once, and the claim does not count
+// towards its attempts (store.Failure.Release), so stopping a relay never
+// turns an undelivered entry into a dead letter.
 func (r *Relay) release(ctx context.Context, tenant string, e *store.OutboxEntry, reason string) (outcome, error) {
 	now := r.cfg.clock().UTC()
-	o, err := r.nack(ctx, tenant, e, store.Failure{Now: now, RetryAt: now, Reason: reason})
-	if o == retried || o == dead {
-		r.log(ctx, slog.LevelInfo, "relay: gave back undelivered entry", tenant, e,
-			slog.String("reason", reason), slog.Bool("dead", o == dead))
+	o, err := r.nack(ctx, tenant, e, store.Failure{Now: now, RetryAt: now, Reason: reason, Release: true})
+	if o == retried {
+		r.log(ctx, slog.LevelInfo, "relay: gave back undelivered entry", tenant, e, slog.String("reason", reason))
 	}
 	return o, err
 }
@@ -260,7 +261,7 @@ func (r *Relay) nack(ctx context.Context, tenant string, e *store.OutboxEntry, f
 	if err := r.out.Nack(rctx, tenant, e.ID, e.Lease, f); err != nil {
 		return r.recordFailed(ctx, tenant, e, "nack", err)
 	}
-	if f.Permanent || e.Attempts >= e.MaxTries() {
+	if !f.Release && (f.Permanent || e.Attempts >= e.MaxTries()) {
 		return dead, nil
 	}
 	return retried, nil

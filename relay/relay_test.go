@@ -872,3 +872,29 @@ func BenchmarkStep(b *testing.B) {
 		})
 	}
 }
+
+// TestStopOnLastAttemptDoesNotDeadLetter: an entry given back because the
+// relay stopped does not spend an attempt, so stopping a relay never turns
+// an undelivered entry into a dead letter, even on its last attempt.
+func TestStopOnLastAttemptDoesNotDeadLetter(t *testing.T) {
+	st, rec, c := memory.New(), &notifytest.Recorder{}, newClock()
+	fill(t, st, 0, 2, 1) // one attempt each
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopFirst := notify.Func(func(ctx context.Context, m notify.Notification) error {
+		cancel()
+		return rec.Notify(ctx, m)
+	})
+	r := newRelay(t, st, stopFirst, relay.WithClock(c.Now), relay.WithConcurrency(1))
+	res, err := r.Step(ctx, tenant)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, res.DeadLettered, "%+v", res)
+	assert.Empty(t, deadLetters(t, st))
+
+	r2 := newRelay(t, st, rec, relay.WithClock(c.Now))
+	res, err = r2.Step(context.Background(), tenant)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rec.Unique())
+	assert.Zero(t, res.DeadLettered)
+	assert.Equal(t, store.OutboxStats{}, stats(t, st, c.Now()))
+}

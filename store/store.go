@@ -166,6 +166,11 @@ type Failure struct {
 	// Permanent dead-letters the entry at once (the notifier said retrying
 	// cannot help).
 	Permanent bool
+	// Release gives the entry back undelivered (the relay stopped, or the
+	// lease ran short before the entry's turn): the claim does not count,
+	// Attempts goes back down by one, and the entry never becomes a dead
+	// letter by this Nack. Permanent is ignored with Release.
+	Release bool
 }
 
 // OutboxStats is a snapshot of a tenant's outbox.

@@ -231,8 +231,8 @@ type OutboxEntry struct {
 
 	// Managed by the store: Commit stores an entry with Attempts 0, no
 	// lease, no LastError and not dead, whatever the writer put there,
-	// and NextAttemptAt as written (a writer may delay the first attempt;
-	// zero delays nothing).
+	// and NextAttemptAt as written (a writer may delay the first attempt);
+	// a zero NextAttemptAt is stored as CreatedAt.
 	Attempts      int       `json:"attempts"`
 	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
 	Lease         string    `json:"lease,omitempty"`

@@ -374,7 +374,10 @@ func (s *mapStore) Nack(ctx context.Context, tenant string, id uuid.UUID, lease 
 		return err
 	}
 	e.Lease, e.LeaseUntil, e.LastError, e.NextAttemptAt = "", time.Time{}, f.Reason, f.RetryAt
-	if f.Permanent || e.Attempts >= e.MaxTries() {
+	switch {
+	case f.Release: // given back undelivered: the claim does not count
+		e.Attempts = max(e.Attempts-1, 0)
+	case f.Permanent || e.Attempts >= e.MaxTries():
 		e.DeadAt = f.Now
 	}
 	return nil

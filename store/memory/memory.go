@@ -45,7 +45,9 @@ type Option func(*Store)
 func WithPageSize(n int) Option {
 	return func(s *Store) {
 		if n > 0 {
-			s.pageSize = n
+			// Capped so that the scan limit (a multiple of the page) cannot
+			// overflow.
+			s.pageSize = min(n, 1<<20)
 		}
 	}
 }

@@ -1399,3 +1399,23 @@ func TestTenantIsolation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, json.RawMessage(`"globex"`), d.Body)
 }
+
+// TestHugePageSize: asking for "no paging" with a huge page size must not
+// overflow the scan limit and spin.
+func TestHugePageSize(t *testing.T) {
+	s := memory.New(memory.WithPageSize(1 << 62))
+	createIncidents(t, s, acme, 1, 2, 3)
+	noHang(t, "List with a huge page size", func() error {
+		n := 0
+		for _, err := range s.List(context.Background(), acme, store.Query{Kind: incident.KindIncident}) {
+			if err != nil {
+				return err
+			}
+			n++
+		}
+		if n != 3 {
+			return fmt.Errorf("listed %d incidents, want 3", n)
+		}
+		return nil
+	})
+}

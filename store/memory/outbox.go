@@ -134,7 +134,10 @@ func (s *Store) Nack(ctx context.Context, tenant string, id uuid.UUID, lease str
 	e.Lease, e.LeaseUntil = "", time.Time{}
 	e.LastError = f.Reason
 	e.NextAttemptAt = f.RetryAt
-	if f.Permanent || e.Attempts >= e.MaxTries() {
+	switch {
+	case f.Release:
+		e.Attempts = max(e.Attempts-1, 0)
+	case f.Permanent || e.Attempts >= e.MaxTries():
 		e.DeadAt = f.Now
 	}
 	return nil

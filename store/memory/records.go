@@ -136,6 +136,7 @@ func (s *Store) Count(ctx context.Context, tenant string, q store.Query) (int, e
 // AuditTrail implements store.AuditLog, a page at a time like List.
 func (s *Store) AuditTrail(ctx context.Context, tenant string, recordID uuid.UUID, after uint64) iter.Seq2[store.AuditRecord, error] {
 	return func(yield func(store.AuditRecord, error) bool) {
+		cursor := after // per range: the sequence may be ranged again
 		if err := begin(ctx, tenant); err != nil {
 			yield(store.AuditRecord{}, err)
 			return
@@ -145,7 +146,7 @@ func (s *Store) AuditTrail(ctx context.Context, tenant string, recordID uuid.UUI
 			return
 		}
 		for {
-			page := t.auditPage(recordID, after, s.page())
+			page := t.auditPage(recordID, cursor, s.page())
 			for _, a := range page {
 				if err := ctx.Err(); err != nil {
 					yield(store.AuditRecord{}, err)
@@ -158,7 +159,7 @@ func (s *Store) AuditTrail(ctx context.Context, tenant string, recordID uuid.UUI
 			if len(page) < s.page() {
 				return
 			}
-			after = page[len(page)-1].Seq
+			cursor = page[len(page)-1].Seq
 		}
 	}
 }

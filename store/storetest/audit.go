@@ -13,6 +13,7 @@ func auditCases() []testCase {
 	return []testCase{
 		{"Audit/Order", "AuditTrail yields a record's audit records in Seq order, after the given Seq, each field kept verbatim; a record without audit records yields nothing", auditOrder},
 		{"Audit/NoLockWhileYielding", "AuditTrail holds no lock while it yields: the loop body may call Get and Commit, even appending to the trail being read", auditNoLock},
+		{"Audit/RangeTwice", "the sequence AuditTrail returns can be ranged again, and by two goroutines at once, each time yielding the whole trail after the given Seq", auditRangeTwice},
 		{"Audit/SeqGap_ErrConflict", "an audit record whose Seq is not the next of its record (a gap, a repeat, a first Seq other than 1) fails the Commit with ErrConflict and stores nothing", auditSeqGap},
 	}
 }
@@ -157,5 +158,44 @@ func auditNoLock(e *env) {
 	}
 	if got := e.trail(tenantA, inc.ID, 0); len(got) != int(next-1) {
 		e.errorf("after the loop the trail has Seqs %v, want 1 to %d", auditSeqs(got), next-1)
+	}
+}
+
+func auditRangeTwice(e *env) {
+	x := e.fx.incident(tenantA)
+	w := &store.Write{Create: []incident.Record{x}}
+	for seq := uint64(1); seq <= 5; seq++ {
+		w.Audit = append(w.Audit, e.fx.audit(x.ID, seq))
+	}
+	e.commit(tenantA, w)
+	seq := e.s.AuditTrail(e.ctx, tenantA, x.ID, 1)
+	count := func() (int, error) {
+		n := 0
+		for _, err := range seq {
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+	for pass := 1; pass <= 2; pass++ {
+		n, err := count()
+		e.ok("AuditTrail", err)
+		if n != 4 {
+			e.errorf("pass %d over one AuditTrail sequence: %d records, want 4", pass, n)
+		}
+	}
+	results := make(chan int, 2)
+	for range 2 {
+		go func() {
+			n, _ := count()
+			results <- n
+		}()
+	}
+	for range 2 {
+		if n := <-results; n != 4 {
+			e.errorf("concurrent range over one AuditTrail sequence: %d records, want 4", n)
+		}
 	}
 }

@@ -21,6 +21,7 @@ func outboxCases() []testCase {
 		{"Outbox/Nack_Retry", "Nack ends the lease, keeps the reason as LastError and makes the entry available again at RetryAt, not before", outboxNackRetry},
 		{"Outbox/Nack_DeadLetterAfterMaxAttempts", "a Nack when Attempts has reached MaxAttempts (DefaultMaxAttempts when 0) makes the entry a dead letter with DeadAt = the failure's Now; it is never claimed again", outboxMaxAttempts},
 		{"Outbox/Nack_Permanent", "a permanent Nack dead-letters the entry at once; DeadLetters yields dead letters oldest first", outboxPermanent},
+		{"Outbox/Nack_ReleaseKeepsAttempts", "a Nack with Release gives the entry back undelivered: the claim does not count (Attempts goes back down), it never dead-letters, even on the entry's last attempt, and the entry is claimable at RetryAt", outboxRelease},
 		{"Outbox/Requeue", "Requeue makes a dead letter available again at now with Attempts reset to 0; an entry that is not a dead letter is ErrNotFound", outboxRequeue},
 		{"Outbox/OldestFirst_CreatedAtThenID", "Claim and DeadLetters take entries oldest first: by CreatedAt, then by ID in byte order, whatever the order of writing or of failing", outboxOldestFirst},
 		{"Outbox/LeaseExpiresAtLeaseUntil", "a lease is over at exactly LeaseUntil: the entry is claimable, and OutboxStats no longer counts it leased, at LeaseUntil and not a second before", outboxLeaseUntil},
@@ -664,5 +665,34 @@ func outboxDeadLettersNoLock(e *env) {
 	}
 	if back := e.claim(tenantA, later, 10, lease); len(back) != 3 {
 		e.errorf("Claim after the requeues: got %v, want the 3 requeued entries", entryIDs(back))
+	}
+}
+
+func outboxRelease(e *env) {
+	inc := e.fx.incident(tenantA)
+	e.create(tenantA, inc)
+	en := e.fx.entry(inc.ID, 1)
+	en.MaxAttempts = 1
+	e.outboxWrite(en)
+	now := outboxNow
+
+	got := e.claimOne(now, en.ID)
+	if got.Attempts != 1 {
+		e.fatalf("first claim: Attempts %d, want 1", got.Attempts)
+	}
+	// The relay stops before delivering on the entry's only attempt.
+	e.ok("Nack with Release", e.s.Nack(e.ctx, tenantA, got.ID, got.Lease,
+		store.Failure{Now: now, RetryAt: now, Reason: "relay stopped", Release: true, Permanent: true}))
+	if dl := e.deadLetters(tenantA); len(dl) != 0 {
+		e.fatalf("a released entry became a dead letter: %v", entryIDs(dl))
+	}
+	again := e.claimOne(now, en.ID)
+	if again.Attempts != 1 {
+		e.errorf("claim after release: Attempts %d, want 1 (the released claim does not count)", again.Attempts)
+	}
+	// An ordinary failure on the last attempt still dead-letters.
+	e.ok("Nack", e.s.Nack(e.ctx, tenantA, again.ID, again.Lease, store.Failure{Now: now, RetryAt: now.Add(time.Minute), Reason: "503"}))
+	if dl := e.deadLetters(tenantA); len(dl) != 1 || dl[0].ID != en.ID {
+		e.errorf("after a failed last attempt: dead letters %v, want %s", entryIDs(dl), en.ID)
 	}
 }
