@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,6 +113,7 @@ func (d Decoder) decode(r io.Reader, kind Kind, into any, extra *map[string]json
 	if limit <= 0 {
 		limit = DefaultMaxBytes
 	}
+	limit = min(limit, math.MaxInt64-1) // limit+1 must not overflow
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return fmt.Errorf("incident: reading %s: %w", kind, err)
@@ -338,9 +340,10 @@ func encode(kind Kind, wire any, extra map[string]json.RawMessage) ([]byte, erro
 }
 
 // MarshalJSON writes the incident in the documented schema, with
-// schema_version and any kept unknown fields.
-func (inc *Incident) MarshalJSON() ([]byte, error) {
-	return encode(KindIncident, &incidentDoc{schemaVersionJSON, (*incidentWire)(inc)}, inc.Extra)
+// schema_version and any kept unknown fields. It has a value receiver so
+// that an Incident held by value (in a map, in a struct) encodes the same.
+func (inc Incident) MarshalJSON() ([]byte, error) {
+	return encode(KindIncident, &incidentDoc{schemaVersionJSON, (*incidentWire)(&inc)}, inc.Extra)
 }
 
 // UnmarshalJSON reads an incident as a stored record (see Stored): it is
@@ -354,8 +357,8 @@ func (inc *Incident) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the event in the documented schema.
-func (ev *Event) MarshalJSON() ([]byte, error) {
-	return encode(KindEvent, &eventDoc{schemaVersionJSON, (*eventWire)(ev)}, ev.Extra)
+func (ev Event) MarshalJSON() ([]byte, error) {
+	return encode(KindEvent, &eventDoc{schemaVersionJSON, (*eventWire)(&ev)}, ev.Extra)
 }
 
 // UnmarshalJSON reads an event as a stored record (see Stored).
@@ -368,8 +371,8 @@ func (ev *Event) UnmarshalJSON(data []byte) error {
 }
 
 // MarshalJSON writes the vulnerability in the documented schema.
-func (vu *Vulnerability) MarshalJSON() ([]byte, error) {
-	return encode(KindVulnerability, &vulnerabilityDoc{schemaVersionJSON, (*vulnerabilityWire)(vu)}, vu.Extra)
+func (vu Vulnerability) MarshalJSON() ([]byte, error) {
+	return encode(KindVulnerability, &vulnerabilityDoc{schemaVersionJSON, (*vulnerabilityWire)(&vu)}, vu.Extra)
 }
 
 // UnmarshalJSON reads a vulnerability as a stored record (see Stored).

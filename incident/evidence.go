@@ -23,8 +23,9 @@ type Evidence struct {
 	Source string `json:"source,omitempty"`
 	// Location is where it is stored now (evidence locker, object key).
 	Location string `json:"location"`
-	// SHA256 is the lower-case hex digest computed at acquisition.
-	SHA256 string `json:"sha256"`
+	// SHA256 is the lower-case hex digest computed at acquisition; empty
+	// until then (a device seized but not yet imaged).
+	SHA256 string `json:"sha256,omitempty"`
 	// Size in bytes, when known.
 	Size int64 `json:"size,omitempty"`
 	// Custody lists every transfer, oldest first. The holder after the

@@ -145,8 +145,13 @@ func (f *Factory) NewEvent(ctx context.Context, org, title string, reporter Acto
 // Escalate creates the incident an event is assessed to be, in phase
 // assess and decide, state triage, with outcome incident. It copies the
 // event's classification, marking and timeline anchors, links both ways
-// (the event's IncidentID is set) and declares the incident now.
+// (the event's IncidentID is set) and declares the incident now. An event
+// that was escalated already is refused with ErrInconsistent.
 func (f *Factory) Escalate(ctx context.Context, ev *Event) (*Incident, error) {
+	if ev.IncidentID != uuid.Nil {
+		return nil, &FieldError{Path: "incident_id", Value: ev.IncidentID.String(), Rule: RuleMerge,
+			Reason: "the event was escalated already; add it to that incident's event_ids instead", Err: ErrInconsistent}
+	}
 	h, err := f.header(ctx, ev.Org, KindIncident)
 	if err != nil {
 		return nil, err

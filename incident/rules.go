@@ -55,7 +55,7 @@ type RuleInfo struct {
 // it reports and what it means.
 func Rules() []RuleInfo {
 	return []RuleInfo{
-		{RuleRequired, ErrRequired, "a required field is empty: id, ref, org, created_at, updated_at, title, phase, state; an incident's event_ids; the id, title and status of tasks; the id, author, time and text of notes; the who and when of resolutions, evidence, custody transfers, role tenures, legal holds and erasures; the id, regime, report, authority, start event, article and due time of obligations; the id and completion time of reviews"},
+		{RuleRequired, ErrRequired, "a required field is empty: id, ref, org, created_at, updated_at, title, phase, state; an incident's event_ids; the id, title and status of tasks; the id, author, time and text of notes; the who and when of resolutions, evidence (its digest is optional until acquisition), custody transfers, role tenures, legal holds and erasures; the id, regime, report, authority, start event, article and due time of obligations; the id and completion time of reviews"},
 		{RuleEnum, ErrUnknownValue, "an enumerated value is outside its documented set (phase, state, outcome, priority, TLP, role, task status, precision, impact levels, …)"},
 		{RuleTextLength, ErrInvalid, "a text exceeds its maximum length (title 512 bytes, other short texts 1 KiB, descriptions and notes 64 KiB)"},
 		{RuleRefFormat, ErrFormat, "the human reference is not PREFIX-YYYY-NNNNNN or its prefix does not match the record kind"},
@@ -70,12 +70,12 @@ func Rules() []RuleInfo {
 		{RuleTimelineOrder, ErrOrder, "two timeline anchors are in an impossible order (TimelineOrder lists the pairs), judged with their precision"},
 		{RuleReopenedOrder, ErrOrder, "reopenings are not in ascending order or precede detection"},
 		{RulePrecision, ErrInvalid, "a coarse timestamp is not at the start of its day, month or year"},
-		{RuleResolution, ErrInconsistent, "the resolution contradicts the outcome (false positive needs not_incident, true positive needs incident or near_miss) or a duplicate lacks its primary or names itself"},
+		{RuleResolution, ErrInconsistent, "the resolution contradicts the outcome (false positive needs not_incident; true positive with impact needs incident; without impact, incident or near_miss; not applicable cannot be an incident) or a duplicate lacks its primary or names itself"},
 		{RuleDuplicateID, ErrDuplicate, "an identifier is listed twice (events, tasks, notes, evidence, contacts, obligations, reviews, merged records, labels)"},
 		{RuleLabel, ErrFormat, "a label is empty, longer than 64 bytes or contains control characters or spaces"},
 		{RuleTaskReason, ErrRequired, "a waived or cancelled task has no reason"},
 		{RuleCustodyOrder, ErrOrder, "a custody transfer precedes the collection or the previous transfer"},
-		{RuleCustodyChain, ErrInconsistent, "a custody transfer does not start from the current custodian"},
+		{RuleCustodyChain, ErrInconsistent, "a custody transfer does not start from the current custodian, or the digest its receiver verified differs from the evidence's"},
 		{RuleDigestFormat, ErrFormat, "a SHA-256 digest is not 64 lower-case hexadecimal characters"},
 		{RuleTenure, ErrOrder, "a role tenure ends before it starts"},
 		{RuleTenureOverlap, ErrInconsistent, "two people hold a single-holder role (point of contact, incident manager, IRT lead, incident coordinator) at the same time"},
@@ -86,7 +86,7 @@ func Rules() []RuleInfo {
 		{RuleObligationOrder, ErrOrder, "an obligation's due precedes its start, or its legal end precedes its due"},
 		{RuleMerge, ErrInconsistent, "a record is merged into itself or lists itself among its merged duplicates"},
 		{RuleErasedContact, ErrInconsistent, "a contact marked erased still carries personal data"},
-		{RuleCVSS, ErrInvalid, "a CVSS score is outside 0.0–10.0 or its version is not 2.0, 3.0, 3.1 or 4.0"},
+		{RuleCVSS, ErrInvalid, "a CVSS score is outside 0.0–10.0 or has more than one decimal, or its version is not 2.0, 3.0, 3.1 or 4.0"},
 		{RuleCVE, ErrFormat, "a CVE identifier is not CVE-YYYY-NNNN (four or more digits)"},
 		{RuleListLength, ErrInvalid, "a list has more than MaxListItems (10 000) entries; its entries are then not checked one by one"},
 	}

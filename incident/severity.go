@@ -26,7 +26,7 @@ type SeverityLevel struct {
 	// Criticality is the level's representative value on the 0–100 STIX 2.1
 	// Incident Core Extension criticality scale, so scales interoperate.
 	// Source: OASIS CTI, Incident Core Extension v2.0 for STIX 2.1 (draft,
-	// 26 March 2023), property "criticality" and Appendix A "Incident
+	// 10 October 2023), property "criticality" and Appendix A "Incident
 	// Criticality Mapping".
 	Criticality int `json:"criticality"`
 }
@@ -244,7 +244,7 @@ func (s *SeverityScale) Max(vs ...Severity) (Severity, error) {
 //
 // Criticality values are the "STIX Criticality Value" column of the
 // "5 Qualitative" table in Appendix A of the STIX 2.1 Incident Core Extension
-// v2.0 (draft, 26 March 2023): low → Low 15, medium → Moderate 40,
+// v2.0 (draft, 10 October 2023): low → Low 15, medium → Moderate 40,
 // high → High 70, critical → Extreme 95. The 5-qualitative table was chosen
 // over "Major / Minor / Critical" because it has four assessed levels, as
 // this scale does. Pairing medium with Moderate and critical with Extreme is

@@ -245,11 +245,13 @@ func (tl *Timeline) field(a Anchor) *Timestamp {
 // be contained before it is eradicated or after, but never before anyone
 // detected it. Each pair is checked only when both anchors are known, with
 // the precision intervals (Timestamp.Before), so a month-precise occurrence
-// never contradicts a detection on a day of that month.
+// never contradicts a detection on a day of that month. Compromise may
+// follow detection (a brute-force alert fires, then the account falls), so
+// that pair is not listed; dwell time is then negative, which metrics
+// handle.
 var timelineOrder = [...][2]Anchor{
 	{AnchorOccurred, AnchorCompromised},
 	{AnchorOccurred, AnchorDetected},
-	{AnchorCompromised, AnchorDetected},
 	{AnchorOccurred, AnchorAware},
 	{AnchorOccurred, AnchorDiscovered},
 	{AnchorDetected, AnchorReported},

@@ -3,6 +3,7 @@ package incident
 import (
 	"errors"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,6 +132,9 @@ func (vu *Vulnerability) check(v *validator) error {
 		}
 		if !(c.Score >= 0 && c.Score <= 10) {
 			v.add(at("cvss.score"), c.Score, RuleCVSS, "want 0.0 to 10.0", ErrInvalid)
+		} else if tenths := c.Score * 10; math.Abs(tenths-math.Round(tenths)) > 1e-9 {
+			// CVSS publishes scores to one decimal (v3.1 Roundup, v4.0).
+			v.add(at("cvss.score"), c.Score, RuleCVSS, "a CVSS score has one decimal", ErrInvalid)
 		}
 		v.text(at("cvss.vector"), c.Vector, MaxShortTextBytes)
 	}
@@ -348,9 +352,18 @@ func (v *validator) resolution(h *Handling, self uuid.UUID) {
 		if h.Outcome != OutcomeNotIncident {
 			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a false positive needs outcome not_incident, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
 		}
-	case ResolutionTruePositiveWithImpact, ResolutionTruePositiveWithoutImpact:
+	case ResolutionTruePositiveWithImpact:
+		// A near miss did not materialise (NIS2 Art. 6(5)): it caused no harm.
+		if h.Outcome != OutcomeIncident {
+			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a true positive with impact needs outcome incident, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
+		}
+	case ResolutionTruePositiveWithoutImpact:
 		if h.Outcome != OutcomeIncident && h.Outcome != OutcomeNearMiss {
 			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "a true positive needs outcome incident or near_miss, not "+strconv.Quote(string(h.Outcome)), ErrInconsistent)
+		}
+	case ResolutionNotApplicable:
+		if h.Outcome == OutcomeIncident {
+			v.add(at("resolution.kind"), string(r.Kind), RuleResolution, "an incident is within the scope of incident management", ErrInconsistent)
 		}
 	case ResolutionDuplicate:
 		switch r.DuplicateOf {
@@ -772,9 +785,10 @@ func (v *validator) evidence(es []Evidence) {
 		v.required(at("evidence").i(i).f("collected_by"), e.CollectedBy == "")
 		v.when(at("evidence").i(i).f("collected_at"), e.CollectedAt)
 		v.required(at("evidence").i(i).f("location"), e.Location == "")
-		if e.SHA256 == "" {
-			v.required(at("evidence").i(i).f("sha256"), true)
-		} else if !validSHA256(e.SHA256) {
+		// The digest is optional: ISO/IEC 27037 separates collection (a
+		// laptop seized) from acquisition (its image hashed), and custody
+		// starts at collection. Verify fails without a digest.
+		if e.SHA256 != "" && !validSHA256(e.SHA256) {
 			v.add(at("evidence").i(i).f("sha256"), e.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
 		}
 		if e.Size < 0 {
@@ -795,6 +809,8 @@ func (v *validator) evidence(es []Evidence) {
 			}
 			if c.SHA256 != "" && !validSHA256(c.SHA256) {
 				v.add(p.f("sha256"), c.SHA256, RuleDigestFormat, "want 64 lower-case hex characters", ErrFormat)
+			} else if c.SHA256 != "" && validSHA256(e.SHA256) && c.SHA256 != e.SHA256 {
+				v.add(p.f("sha256"), c.SHA256, RuleCustodyChain, "the receiver verified a digest other than the evidence's "+e.SHA256, ErrInconsistent)
 			}
 			holder, last = c.To, c.At
 		}

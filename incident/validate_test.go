@@ -267,7 +267,12 @@ func validateRuleCases() []ruleCase {
 		failCase(incident.RuleRequired, "notes_author", "notes[0].author", withIncident(func(inc *incident.Incident) { inc.Notes[0].Author = "" })),
 		failCase(incident.RuleRequired, "notes_at", "notes[0].at", withIncident(func(inc *incident.Incident) { inc.Notes[0].At = time.Time{} })),
 		failCase(incident.RuleRequired, "notes_text", "notes[0].text", withIncident(func(inc *incident.Incident) { inc.Notes[0].Text = "" })),
-		failCase(incident.RuleRequired, "evidence_sha256", "evidence[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].SHA256 = "" })),
+		validCase(incident.RuleRequired, "evidence_without_digest_before_acquisition_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Evidence[0].SHA256 = ""
+			for i := range inc.Evidence[0].Custody {
+				inc.Evidence[0].Custody[i].SHA256 = ""
+			}
+		})),
 		failCase(incident.RuleRequired, "evidence_collected_by", "evidence[0].collected_by", withIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedBy = "" })),
 		failCase(incident.RuleRequired, "evidence_collected_at", "evidence[0].collected_at", withIncident(func(inc *incident.Incident) { inc.Evidence[0].CollectedAt = time.Time{} })),
 		failCase(incident.RuleRequired, "evidence_location", "evidence[0].location", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Location = "" })),
@@ -454,6 +459,10 @@ func validateRuleCases() []ruleCase {
 			inc.Timeline.Closed = incident.At(marchAt(4, 0, 0))
 			inc.Timeline.Recovered = incident.At(marchAt(6, 0, 0))
 		})),
+		validCase(incident.RuleTimelineOrder, "compromised_after_detected_is_valid", withIncident(func(inc *incident.Incident) {
+			// A brute-force alert fires, then the account falls.
+			inc.Timeline.Compromised = incident.At(inc.Timeline.Detected.At.Add(30 * time.Minute))
+		})),
 		validCase(incident.RuleTimelineOrder, "month_occurred_same_month_as_detected_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Timeline.Occurred = incident.Approx(marchAt(20, 0, 0), incident.PrecisionMonth, true)
 		})),
@@ -532,6 +541,14 @@ func validateRuleCases() []ruleCase {
 		validCase(incident.RuleResolution, "false_positive_not_incident_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeNotIncident
 			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionFalsePositive, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
+		})),
+		failCase(incident.RuleResolution, "with_impact_but_near_miss", "resolution.kind", withIncident(func(inc *incident.Incident) {
+			inc.Outcome = incident.OutcomeNearMiss
+			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
+		})),
+		failCase(incident.RuleResolution, "not_applicable_but_incident", "resolution.kind", withIncident(func(inc *incident.Incident) {
+			inc.Outcome = incident.OutcomeIncident
+			inc.Resolution = &incident.Resolution{Kind: incident.ResolutionNotApplicable, SetBy: "u-carol", SetAt: marchAt(4, 9, 0)}
 		})),
 		validCase(incident.RuleResolution, "true_positive_near_miss_is_valid", withIncident(func(inc *incident.Incident) {
 			inc.Outcome = incident.OutcomeNearMiss
@@ -613,6 +630,7 @@ func validateRuleCases() []ruleCase {
 		failCase(incident.RuleDigestFormat, "sha1", "evidence[0].sha256", withIncident(func(inc *incident.Incident) {
 			inc.Evidence[0].SHA256 = "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
 		})),
+		failCase(incident.RuleCustodyChain, "receiver_verified_another_digest", "evidence[0].custody[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].SHA256 = valDigest2 })),
 		failCase(incident.RuleDigestFormat, "custody", "evidence[0].custody[0].sha256", withIncident(func(inc *incident.Incident) { inc.Evidence[0].Custody[0].SHA256 = "not-hex" })),
 		failCase(incident.RuleDigestFormat, "event_evidence", "evidence[0].sha256", withEvent(func(ev *incident.Event) {
 			ev.Evidence = []incident.Evidence{{ID: "e1", Description: "EDR telemetry", CollectedBy: "edr", CollectedAt: marchAt(2, 8, 0),
@@ -742,6 +760,8 @@ func validateRuleCases() []ruleCase {
 		})),
 
 		// cvss.score
+		failCase(incident.RuleCVSS, "score_with_two_decimals", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = 3.91 })),
+		validCase(incident.RuleCVSS, "score_with_one_decimal_is_valid", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = 9.8 })),
 		failCase(incident.RuleCVSS, "score_above_10", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = 10.1 })),
 		failCase(incident.RuleCVSS, "score_negative", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = -0.1 })),
 		failCase(incident.RuleCVSS, "score_nan", "cvss.score", withVulnerability(func(vu *incident.Vulnerability) { vu.CVSS.Score = math.NaN() })),
@@ -1413,6 +1433,11 @@ func benchIncident(t testing.TB) *incident.Incident {
 	second := inc.Evidence[0]
 	second.ID, second.Description, second.SHA256 = "ev-2", "Firewall logs 1-2 March", valDigest2
 	second.Custody = slices.Clone(second.Custody)
+	for i := range second.Custody {
+		if second.Custody[i].SHA256 != "" {
+			second.Custody[i].SHA256 = valDigest2
+		}
+	}
 	inc.Evidence = append(inc.Evidence, second)
 	inc.Notes = append(inc.Notes,
 		incident.Note{ID: "n2", At: marchAt(2, 13, 0), Author: "u-carol", Text: "Initial access via VPN account of a contractor."},

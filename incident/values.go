@@ -275,8 +275,9 @@ func (p Priority) Rank() int {
 // ("amber+strict"); String gives the written form ("TLP:AMBER+STRICT").
 type TLP string
 
-// TLP 2.0 labels, least to most restrictive. TLP 1.0's WHITE is accepted on
-// input as CLEAR (see ParseTLP).
+// TLP 2.0 labels, least to most restrictive. ParseTLP reads TLP 1.0's WHITE
+// as CLEAR; records hold TLP 2.0 values only, so the decoders reject
+// "white".
 const (
 	TLPUnset       TLP = ""
 	TLPClear       TLP = "clear"

@@ -145,8 +145,8 @@ func TestInvalidDocumentsFail(t *testing.T) {
 		{"missing title", incident.KindIncident, func(d map[string]any) { delete(d, "title") }, "required"},
 		{"missing id", incident.KindEvent, func(d map[string]any) { delete(d, "id") }, "required"},
 		{"missing schema_version", incident.KindVulnerability, func(d map[string]any) { delete(d, "schema_version") }, "required"},
-		{"missing evidence sha256", incident.KindIncident, func(d map[string]any) {
-			delete(obj(arr(d["evidence"])[0]), "sha256")
+		{"missing evidence location", incident.KindIncident, func(d map[string]any) {
+			delete(obj(arr(d["evidence"])[0]), "location")
 		}, "required"},
 		{"unknown top-level property", incident.KindIncident, func(d map[string]any) { d["x_host_field"] = 1 }, "additionalProperties"},
 		{"unknown nested property", incident.KindIncident, func(d map[string]any) {
