@@ -65,6 +65,9 @@ func (inc *Incident) check(v *validator) error {
 		v.add(at("event_ids"), nil, RuleRequired, "an incident is assessed from at least one event", ErrRequired)
 	}
 	v.ids(at("event_ids"), inc.EventIDs)
+	if slices.Contains(inc.EventIDs, inc.ID) && inc.ID != uuid.Nil {
+		v.add(at("event_ids"), inc.ID.String(), RuleMerge, "an incident cannot list itself as its event", ErrInconsistent)
+	}
 	v.ids(at("vulnerability_ids"), inc.VulnerabilityIDs)
 	v.timeline(at("timeline"), &inc.Timeline)
 	v.facts(&inc.Facts)
@@ -620,6 +623,9 @@ func (v *validator) timeline(path loc, tl *Timeline) {
 		v.timestamp(path.f(string(a)), t)
 	}
 	v.tooLong(path.f("reopened"), len(tl.Reopened))
+	if len(tl.Reopened) > 0 && tl.Closed.IsZero() {
+		v.add(path.f("reopened"), len(tl.Reopened), RuleReopenedOrder, "a record is reopened only after a close, and none is recorded", ErrOrder)
+	}
 	for i, t := range tl.Reopened {
 		v.timestamp(path.f("reopened").i(i), t)
 		if i > 0 && t.Before(tl.Reopened[i-1]) {
@@ -669,6 +675,11 @@ func (v *validator) facts(f *Facts) {
 	for _, c := range counts {
 		if c.f.Value < 0 {
 			v.add(c.path.f("value"), c.f.Value, RuleCount, "must not be negative", ErrInvalid)
+		}
+		for i, r := range c.f.History {
+			if r.Value < 0 {
+				v.add(c.path.f("history").i(i).f("value"), r.Value, RuleCount, "must not be negative", ErrInvalid)
+			}
 		}
 	}
 	for _, st := range f.MemberStates.Value {
@@ -871,6 +882,9 @@ func (v *validator) merge(self, into uuid.UUID, merged []uuid.UUID) {
 	}
 	if self != uuid.Nil && slices.Contains(merged, self) {
 		v.add(at("merged"), self.String(), RuleMerge, "a record cannot list itself as merged", ErrInconsistent)
+	}
+	if into != uuid.Nil && slices.Contains(merged, into) {
+		v.add(at("merged_into"), into.String(), RuleMerge, "a record cannot be merged into one of its own duplicates", ErrInconsistent)
 	}
 	v.ids(at("merged"), merged)
 }

@@ -496,7 +496,12 @@ func validateRuleCases() []ruleCase {
 		failCase(incident.RuleReopenedOrder, "event_before_detected", "timeline.reopened[0]", withEvent(func(ev *incident.Event) {
 			ev.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(1, 0, 0))}
 		})),
+		failCase(incident.RuleReopenedOrder, "reopened_without_any_close", "timeline.reopened", withIncident(func(inc *incident.Incident) {
+			inc.Timeline.Closed = incident.Timestamp{}
+			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 0, 0))}
+		})),
 		validCase(incident.RuleReopenedOrder, "ascending_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Timeline.Closed = incident.At(marchAt(4, 12, 0))
 			inc.Timeline.Reopened = []incident.Timestamp{incident.At(marchAt(5, 0, 0)), incident.At(marchAt(6, 0, 0))}
 		})),
 
@@ -717,6 +722,10 @@ func validateRuleCases() []ruleCase {
 		})),
 
 		// facts.count
+		failCase(incident.RuleCount, "negative_in_history", "facts.clients_affected.history[0].value", withIncident(func(inc *incident.Incident) {
+			f := &inc.Facts.ClientsAffected
+			f.History = append([]incident.FactRevision[int64]{{Value: -5, KnownAt: f.KnownAt.Add(-time.Hour)}}, f.History...)
+		})),
 		failCase(incident.RuleCount, "data_subjects", "facts.data_subjects.value", withIncident(func(inc *incident.Incident) { inc.Facts.DataSubjects.Value = -1 })),
 		failCase(incident.RuleCount, "clients_affected", "facts.clients_affected.value", withIncident(func(inc *incident.Incident) { inc.Facts.ClientsAffected.Value = -40 })),
 		failCase(incident.RuleCount, "transactions_affected", "facts.transactions_affected.value", withIncident(func(inc *incident.Incident) {
@@ -742,6 +751,11 @@ func validateRuleCases() []ruleCase {
 		})),
 
 		// merge.self
+		failCase(incident.RuleMerge, "merged_into_own_duplicate", "merged_into", withIncident(func(inc *incident.Incident) {
+			inc.Merged = []uuid.UUID{valOtherID}
+			inc.MergedInto = valOtherID
+		})),
+		failCase(incident.RuleMerge, "lists_itself_as_event", "event_ids", withIncident(func(inc *incident.Incident) { inc.EventIDs = append(inc.EventIDs, inc.ID) })),
 		failCase(incident.RuleMerge, "merged_into_itself", "merged_into", withIncident(func(inc *incident.Incident) { inc.MergedInto = inc.ID })),
 		failCase(incident.RuleMerge, "lists_itself_as_merged", "merged", withIncident(func(inc *incident.Incident) { inc.Merged = []uuid.UUID{valOtherID, inc.ID} })),
 		failCase(incident.RuleMerge, "event_is_its_own_incident", "incident_id", withEvent(func(ev *incident.Event) { ev.IncidentID = ev.ID })),
