@@ -99,6 +99,7 @@ func CloneRecord(r Record) Record {
 // another Handling, by a copy of its own.
 func unshareHandling(h *Handling) {
 	h.Resolution = clonePtr(h.Resolution)
+	h.Assessments = slices.Clone(h.Assessments)
 	h.Categories = slices.Clone(h.Categories)
 	h.Contacts = slices.Clone(h.Contacts)
 	h.Roles = slices.Clone(h.Roles)

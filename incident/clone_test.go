@@ -87,7 +87,16 @@ func cloneHandling() incident.Handling {
 // cloneFullHandling is cloneHandling with every pointer and slice set.
 func cloneFullHandling() incident.Handling {
 	h := cloneHandling()
-	h.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetBy: "u-alice", SetAt: cloneAt(5000), Reason: "confirmed encryption"}
+	h.Resolution = &incident.Resolution{Kind: incident.ResolutionTruePositiveWithImpact, SetBy: "u-alice", SetAt: cloneAt(5000),
+		Reason: "confirmed encryption", ApprovedBy: "u-ciso"}
+	h.Assessments = []incident.Assessment{
+		{Step: incident.AssessmentFirst, By: "u-poc", Role: incident.RolePointOfContact, At: cloneAt(15),
+			Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium, Priority: incident.P2,
+			Category: incident.Category{Taxonomy: "rsit", Class: "malicious-code"}, Rationale: "EDR alert with a ransom note"},
+		{Step: incident.AssessmentConfirmation, By: "u-alice", Role: incident.RoleIncidentManager, At: cloneAt(25),
+			Outcome: incident.OutcomeIncident, Severity: incident.SeverityHigh, Priority: incident.P1,
+			Category: incident.Category{Taxonomy: "rsit", Class: "malicious-code", Type: "infected-system"}, Rationale: "encryption confirmed on fs-fin-01"},
+	}
 	h.Restricted = true
 	h.DataProtection.LegalHold = &incident.LegalHold{Since: cloneAt(2000), By: "u-legal", Reason: "litigation"}
 	h.DataProtection.Erasures = []incident.Erasure{
@@ -518,6 +527,7 @@ func TestCloneSharesNothingCatchesShallowCopies(t *testing.T) {
 	for _, want := range []string{
 		"clone.Handling.Resolution shares memory with orig.Handling.Resolution",
 		"clone.Handling.Tasks shares memory with orig.Handling.Tasks",
+		"clone.Handling.Assessments shares memory with orig.Handling.Assessments",
 		"clone.Handling.DataProtection.Erasures[1].Notes shares memory with orig.Handling.DataProtection.Erasures[1].Notes",
 		"clone.Facts.ResidentsByState.History[0].Value shares memory with orig.Facts.ResidentsByState.History[0].Value",
 		"clone.Evidence[1].Custody shares memory with orig.Evidence[1].Custody",
@@ -544,6 +554,10 @@ func TestCloneMutationsStayInTheCopy(t *testing.T) {
 		cp := orig.Clone()
 		cp.Title = "changed"
 		cp.Resolution.Reason = "changed"
+		cp.Resolution.ApprovedBy = "u-mallory"
+		cp.Assessments[0].Rationale = "changed"
+		cp.Assessments[1].Category.Type = "ransomware"
+		cp.Assessments = append(cp.Assessments, incident.Assessment{Step: incident.AssessmentConfirmation, By: "u-mallory"})
 		cp.Categories[0].Class = "fraud"
 		cp.Contacts[0].Email = "mallory@example.org"
 		cp.Roles = append(cp.Roles, incident.RoleAssignment{Role: incident.RoleLegal, Actor: "u-legal"})

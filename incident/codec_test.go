@@ -371,6 +371,11 @@ func TestStrictRejectsUnknownFields(t *testing.T) {
 		{KindIncident, "evidence.0.custody.0.bogus_field"},
 		{KindIncident, "data_protection.legal_hold.bogus_field"},
 		{KindIncident, "impact.cost.bogus_field"},
+		{KindIncident, "assessments.1.bogus_field"},
+		{KindIncident, "assessments.0.category.bogus_field"},
+		{KindEvent, "assessments.0.bogus_field"},
+		{KindVulnerability, "assessments.0.bogus_field"},
+		{KindVulnerability, "resolution.bogus_field"},
 		{KindEvent, "bogus_field"},
 		{KindEvent, "evidence.0.bogus_field"},
 		{KindVulnerability, "bogus_field"},
@@ -409,7 +414,7 @@ func TestStrictRejectsOtherKind(t *testing.T) {
 // struct fields case-insensitively, and DisallowUnknownFields only rejects
 // keys that match no field at all.
 func TestStrictUnknownFieldCase(t *testing.T) {
-	for _, key := range []string{"REF", "Title", "Schema_Version", "Timeline", "ſtate"} {
+	for _, key := range []string{"REF", "Title", "Schema_Version", "Timeline", "ſtate", "Assessments", "ASSESSMENTS"} {
 		t.Run(key, func(t *testing.T) {
 			data := mutate(t, KindIncident, func(doc map[string]any) {
 				for k, v := range doc {
@@ -454,10 +459,16 @@ func TestStrictRejectsUnknownEnumValues(t *testing.T) {
 		{KindIncident, "impact.recoverability", "impact.recoverability"},
 		{KindIncident, "impact.assets.0.criticality", "impact.assets[0].criticality"},
 		{KindIncident, "impact.services.0.criticality", "impact.services[0].criticality"},
+		{KindIncident, "assessments.0.step", "assessments[0].step"},
+		{KindIncident, "assessments.1.role", "assessments[1].role"},
+		{KindIncident, "assessments.0.outcome", "assessments[0].outcome"},
+		{KindIncident, "assessments.1.priority", "assessments[1].priority"},
 		{KindEvent, "phase", "phase"},
 		{KindEvent, "tlp", "tlp"},
 		{KindEvent, "contacts.0.kind", "contacts[0].kind"},
 		{KindEvent, "timeline.detected.precision", "timeline.detected.precision"},
+		{KindEvent, "assessments.0.step", "assessments[0].step"},
+		{KindVulnerability, "assessments.0.outcome", "assessments[0].outcome"},
 		{KindVulnerability, "state", "state"},
 		{KindVulnerability, "assets.0.criticality", "assets[0].criticality"},
 	}
@@ -901,6 +912,70 @@ func TestFactWithoutKnownAt(t *testing.T) {
 		out, err := json.Marshal(inc)
 		require.NoError(t, err)
 		assert.Contains(t, string(out), `"clients_affected"`, "a valid record loses a fact on encode")
+	}
+}
+
+// TestAssessmentsRoundTrip: the assess-and-decide judgements and the
+// close's approver decode strictly and as stored records to the same
+// values, field by field, and survive an encode and both decoders again.
+func TestAssessmentsRoundTrip(t *testing.T) {
+	data := readGolden(t, KindIncident)
+	inc, err := DecodeIncident(bytes.NewReader(data))
+	require.NoError(t, err)
+	require.NotNil(t, inc.Resolution)
+	assert.Equal(t, ActorID("u-1012"), inc.Resolution.ApprovedBy)
+	assert.Equal(t, []Assessment{
+		{
+			Step: AssessmentFirst, By: "u-1001", Role: RolePointOfContact, At: time.Date(2026, time.February, 3, 7, 38, 30, 0, time.UTC),
+			Outcome: OutcomeIncident, Severity: SeverityMedium, Priority: P2, Category: Category{Class: "intrusion-attempts", Type: "ids-alert"},
+			Rationale: "EDR alert on vpn-gw-01 with a process spawned by the web server; possibly an incident, passed to the response team.",
+		},
+		{
+			Step: AssessmentConfirmation, By: "u-1002", Role: RoleIncidentManager, At: time.Date(2026, time.February, 3, 7, 40, 21, 123_000_000, time.UTC),
+			Outcome: OutcomeIncident, Severity: SeverityHigh, Priority: P1, Category: Category{Class: "intrusions", Type: "system-compromise"},
+			Rationale: "The IDS alert on the same gateway shows a matched command injection answered with 200: a compromise of the remote-access gateway.",
+		},
+	}, inc.Assessments)
+
+	var stored Incident
+	require.NoError(t, json.Unmarshal(data, &stored))
+	assert.Equal(t, inc, &stored, "json.Unmarshal reads what DecodeIncident reads")
+
+	// Changed values survive encode + strict decode and encode +
+	// json.Unmarshal.
+	inc.Resolution.ApprovedBy = "u-1013"
+	inc.Assessments = append(inc.Assessments, Assessment{Step: AssessmentConfirmation, By: "u-1005", At: time.Date(2026, time.February, 10, 9, 0, 0, 1, time.UTC),
+		Outcome: OutcomeIncident, Severity: SeverityCritical, Category: Category{Taxonomy: RSITTaxonomyName, Class: "information-content-security", Type: "data-leak"}})
+	require.NoError(t, inc.Validate())
+	out, err := json.Marshal(inc)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"approved_by":"u-1013"`)
+	assert.Contains(t, string(out), `"outcome":"incident","assessments":[{"step":"first","by":"u-1001",`)
+	again, err := DecodeIncident(bytes.NewReader(out))
+	require.NoError(t, err)
+	assert.Equal(t, inc, again)
+	var againStored Incident
+	require.NoError(t, json.Unmarshal(out, &againStored))
+	assert.Equal(t, inc, &againStored)
+	assert.Nil(t, againStored.Extra, "the new fields are known fields, not extras")
+
+	// Unset, they are left out of the encoding entirely.
+	inc.Assessments, inc.Resolution.ApprovedBy = nil, ""
+	out, err = json.Marshal(inc)
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), `"assessments"`)
+	assert.NotContains(t, string(out), `"approved_by"`)
+
+	// The other kinds carry them too.
+	for _, kind := range []Kind{KindEvent, KindVulnerability} {
+		c := codecFor(kind)
+		data := readGolden(t, kind)
+		strict, err := c.strict(data)
+		require.NoError(t, err)
+		require.NotEmpty(t, strict.Handle().Assessments, "%s", kind)
+		stored, err := c.unmarshal(data)
+		require.NoError(t, err)
+		assert.Equal(t, strict.Handle().Assessments, stored.Handle().Assessments, "%s", kind)
 	}
 }
 

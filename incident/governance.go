@@ -16,6 +16,45 @@ type Resolution struct {
 	SetBy       ActorID   `json:"set_by"`
 	SetAt       time.Time `json:"set_at"`
 	Reason      string    `json:"reason,omitempty"`
+	// ApprovedBy is the second person who approved the close, when the
+	// host's rules require one (a critical incident closed by its incident
+	// manager, approved by someone else).
+	ApprovedBy ActorID `json:"approved_by,omitempty"`
+}
+
+// AssessmentStep says which of the two judgements of assess and decide
+// an assessment is.
+type AssessmentStep string
+
+// Assessment steps (ISO/IEC 27035-1 assess and decide; the 2016 edition
+// names the point of contact's first assessment and the incident response
+// team's second, confirming one).
+const (
+	// AssessmentFirst: the point of contact's first assessment of a
+	// reported event: is it a possible incident?
+	AssessmentFirst AssessmentStep = "first"
+	// AssessmentConfirmation: the response team's confirmation that it is
+	// (or is not) an incident, and of its classification.
+	AssessmentConfirmation AssessmentStep = "confirmation"
+)
+
+// Valid reports whether s is a defined step.
+func (s AssessmentStep) Valid() bool { return s == AssessmentFirst || s == AssessmentConfirmation }
+
+// Assessment is one judgement of assess and decide: who decided what,
+// when, and why.
+type Assessment struct {
+	Step AssessmentStep `json:"step"`
+	By   ActorID        `json:"by"`
+	// Role is the role By acted in.
+	Role     Role      `json:"role,omitempty"`
+	At       time.Time `json:"at"`
+	Outcome  Outcome   `json:"outcome"`
+	Severity Severity  `json:"severity,omitempty"`
+	Priority Priority  `json:"priority,omitempty"`
+	Category Category  `json:"category,omitzero"`
+	// Rationale says why; it may name people, so erasure may clear it.
+	Rationale string `json:"rationale,omitempty"`
 }
 
 // Obligation is a report owed on an incident under a regime: who must be

@@ -35,11 +35,15 @@ type Handling struct {
 	State       State  `json:"state"`
 	// Status is a host's custom status name, mapped onto State by package
 	// lifecycle so that metrics keep working whatever the host calls it.
-	Status     string      `json:"status,omitempty"`
-	Outcome    Outcome     `json:"outcome,omitempty"`
-	Resolution *Resolution `json:"resolution,omitempty"`
-	Severity   Severity    `json:"severity,omitempty"`
-	Priority   Priority    `json:"priority,omitempty"`
+	Status  string  `json:"status,omitempty"`
+	Outcome Outcome `json:"outcome,omitempty"`
+	// Assessments are the assess-and-decide judgements made on the
+	// record, oldest first: the point of contact's first assessment and
+	// the response team's confirmation (27035-1 assess and decide).
+	Assessments []Assessment `json:"assessments,omitempty"`
+	Resolution  *Resolution  `json:"resolution,omitempty"`
+	Severity    Severity     `json:"severity,omitempty"`
+	Priority    Priority     `json:"priority,omitempty"`
 	// Category is the primary category (breakdowns count it); Categories
 	// are further ones.
 	Category   Category   `json:"category,omitzero"`

@@ -53,9 +53,11 @@ var schemaEnums = map[reflect.Type][]string{
 	reflect.TypeFor[InformationImpact](): enumStrings(InformationImpacts()),
 	reflect.TypeFor[Recoverability]():    enumStrings(Recoverabilities()),
 	reflect.TypeFor[Criticality]():       enumStrings(Criticalities()),
-	// ActorKind has no list function; TestJSONSchemaEnumsMatchConstants
-	// keeps this literal in step with the constants.
-	reflect.TypeFor[ActorKind](): {string(ActorPerson), string(ActorTool)},
+	// ActorKind and AssessmentStep have no list function;
+	// TestJSONSchemaEnumsMatchConstants keeps these literals in step with
+	// the constants.
+	reflect.TypeFor[ActorKind]():      {string(ActorPerson), string(ActorTool)},
+	reflect.TypeFor[AssessmentStep](): {string(AssessmentFirst), string(AssessmentConfirmation)},
 }
 
 // schemaFreeStrings are named string types whose values are not a fixed

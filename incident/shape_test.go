@@ -283,6 +283,16 @@ func TestCheckShapeRecords(t *testing.T) {
 		{KindIncident, shapeCase{doc: `{"facts":{"residents_by_state":{"value":{"DE":1,"Title":2,"":3,"a.b":4}}}}`}},
 		{KindIncident, shapeCase{doc: `{"facts":{"residents_by_state":{"value":{"DE":1,"\u0041T":"2"}}}}`, path: "facts.residents_by_state.value.AT", reason: "want an integer", value: "2"}},
 		{KindIncident, shapeCase{doc: `{"facts":{"residents_by_state":{"history":[{"value":{"DE":1.5}}]}}}`, path: "facts.residents_by_state.history[0].value.DE", reason: "want an integer in range", value: "1.5"}},
+		{KindIncident, shapeCase{doc: `{"assessments":[{"step":"first","by":"u-1","role":"point_of_contact","at":"2026-02-03T07:38:30Z","outcome":"incident",` +
+			`"severity":"high","priority":"P1","category":{"class":"intrusions"},"rationale":"r"}],"resolution":{"set_by":"u-1","approved_by":"u-2"}}`}},
+		{KindIncident, shapeCase{doc: `{"assessments":[{"step":"first"},{"Step":"confirmation"}]}`, path: "assessments[1].Step", reason: `unknown field "Step" (field names are case-sensitive)`}},
+		{KindIncident, shapeCase{doc: `{"assessments":[{"st\u0065p":"first","BY":"u-1"}]}`, path: "assessments[0].BY", reason: `unknown field "BY" (field names are case-sensitive)`}},
+		{KindIncident, shapeCase{doc: `{"assessments":[{"at":"yesterday"}]}`, path: "assessments[0].at", reason: "not an RFC 3339 time", value: "yesterday"}},
+		{KindIncident, shapeCase{doc: `{"assessments":{"step":"first"}}`, path: "assessments", reason: "want an array", value: "object"}},
+		{KindIncident, shapeCase{doc: `{"resolution":{"Approved_By":"u-2"}}`, path: "resolution.Approved_By", reason: `unknown field "Approved_By" (field names are case-sensitive)`}},
+		{KindIncident, shapeCase{doc: `{"resolution":{"approved_by":12}}`, path: "resolution.approved_by", reason: "want a string", value: "12"}},
+		{KindEvent, shapeCase{doc: `{"assessments":[{"category":{"Class":"x"}}]}`, path: "assessments[0].category.Class", reason: `unknown field "Class" (field names are case-sensitive)`}},
+		{KindVulnerability, shapeCase{doc: `{"assessments":[{"rationale":["r"]}]}`, path: "assessments[0].rationale", reason: "want a string", value: "array"}},
 		{KindEvent, shapeCase{doc: `{"cvss":{}}`, path: "cvss", reason: `unknown field "cvss" (field names are case-sensitive)`}},
 		{KindVulnerability, shapeCase{doc: `{"cvss":{"score":"9.8"}}`, path: "cvss.score", reason: "want a number", value: "9.8"}},
 	}

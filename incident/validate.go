@@ -329,6 +329,7 @@ func (v *validator) handling(h *Handling, tl *Timeline, self uuid.UUID) {
 	v.contacts(h.Contacts)
 	v.roles(h.Roles)
 	v.tasks(h.Tasks)
+	v.assessments(h.Assessments)
 	v.notes(h.Notes)
 	v.labels(h.Labels)
 	v.tooLong(at("links"), len(h.Links))
@@ -473,6 +474,34 @@ func overlaps(a, b RoleAssignment) bool {
 	aEndsAfterBStarts := a.Until.IsZero() || a.Until.After(b.From)
 	bEndsAfterAStarts := b.Until.IsZero() || b.Until.After(a.From)
 	return aEndsAfterBStarts && bEndsAfterAStarts
+}
+
+func (v *validator) assessments(as []Assessment) {
+	if v.tooLong(at("assessments"), len(as)) {
+		return
+	}
+	for i, a := range as {
+		p := at("assessments").i(i)
+		v.required(p.f("step"), a.Step == "")
+		if a.Step != "" {
+			v.enum(p.f("step"), string(a.Step), a.Step.Valid())
+		}
+		v.required(p.f("by"), a.By == "")
+		v.required(p.f("at"), a.At.IsZero())
+		v.utc(p.f("at"), a.At)
+		if a.Role != "" {
+			v.enum(p.f("role"), string(a.Role), a.Role.Valid())
+		}
+		v.enum(p.f("outcome"), string(a.Outcome), a.Outcome.Valid())
+		if a.Severity != "" && v.voc.Severity != nil && !v.voc.Severity.Contains(a.Severity) {
+			v.add(p.f("severity"), string(a.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
+		}
+		v.enum(p.f("priority"), string(a.Priority), a.Priority.Valid())
+		v.text(p.f("rationale"), a.Rationale, MaxLongTextBytes)
+		if i > 0 && a.At.Before(as[i-1].At) {
+			v.add(p.f("at"), a.At.Format(time.RFC3339Nano), RuleTimelineOrder, "assessments must be in ascending order", ErrOrder)
+		}
+	}
 }
 
 func (v *validator) tasks(ts []Task) {

@@ -87,6 +87,14 @@ func validIncident(t testing.TB) *incident.Incident {
 				{ID: "t2", Title: "Restore from backup", Assignee: "u-carol", Status: incident.TaskInProgress,
 					Due: marchAt(5, 18, 0)},
 			},
+			Assessments: []incident.Assessment{
+				{Step: incident.AssessmentFirst, By: "u-dana", Role: incident.RolePointOfContact, At: marchAt(2, 8, 30),
+					Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium, Priority: incident.P3,
+					Category: incident.Category{Class: "malicious-code"}, Rationale: "EDR reports mass file renames on FS01."},
+				{Step: incident.AssessmentConfirmation, By: "u-bob", Role: incident.RoleIncidentManager, At: marchAt(2, 9, 30),
+					Outcome: incident.OutcomeIncident, Severity: incident.SeverityHigh, Priority: incident.P2,
+					Category: incident.Category{Class: "malicious-code", Type: "infected-system"}, Rationale: "Ransom note found in every share."},
+			},
 			Notes: []incident.Note{
 				{ID: "n1", At: marchAt(2, 11, 0), Author: "u-bob", Text: "Backups from 1 March are clean."},
 			},
@@ -810,7 +818,84 @@ func validateRuleCases() []ruleCase {
 		failCase(incident.RuleCVE, "empty", "cves[0]", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs[0] = "" })),
 		validCase(incident.RuleCVE, "seven_digits_is_valid", withVulnerability(func(vu *incident.Vulnerability) { vu.CVEs = append(vu.CVEs, "CVE-2021-1234567") })),
 	)
-	return cs
+	return append(cs, assessmentRuleCases()...)
+}
+
+// assessmentRuleCases are the cases of the assess-and-decide judgements
+// (Handling.Assessments): the baseline incident has a first assessment and
+// its confirmation.
+func assessmentRuleCases() []ruleCase {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	return []ruleCase{
+		// required
+		failCase(incident.RuleRequired, "assessments_step", "assessments[0].step", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Step = "" })),
+		failCase(incident.RuleRequired, "assessments_by", "assessments[1].by", withIncident(func(inc *incident.Incident) { inc.Assessments[1].By = "" })),
+		failCase(incident.RuleRequired, "assessments_at", "assessments[0].at", withIncident(func(inc *incident.Incident) { inc.Assessments[0].At = time.Time{} })),
+		failCase(incident.RuleRequired, "event_assessments_by", "assessments[0].by", withEvent(func(ev *incident.Event) {
+			ev.Assessments = []incident.Assessment{{Step: incident.AssessmentFirst, At: marchAt(2, 8, 20), Outcome: incident.OutcomeIncident}}
+		})),
+		validCase(incident.RuleRequired, "assessment_minimal_is_valid", withVulnerability(func(vu *incident.Vulnerability) {
+			vu.Assessments = []incident.Assessment{{Step: incident.AssessmentFirst, By: "u-alice", At: marchAt(2, 14, 0)}}
+		})),
+		validCase(incident.RuleRequired, "no_assessments_is_valid", withIncident(func(inc *incident.Incident) { inc.Assessments = nil })),
+
+		// enum
+		failCase(incident.RuleEnum, "assessments_step", "assessments[1].step", withIncident(func(inc *incident.Incident) { inc.Assessments[1].Step = "second" })),
+		failCase(incident.RuleEnum, "assessments_step_case", "assessments[0].step", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Step = "First" })),
+		failCase(incident.RuleEnum, "assessments_outcome", "assessments[0].outcome", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Outcome = "true_positive" })),
+		failCase(incident.RuleEnum, "assessments_role", "assessments[1].role", withIncident(func(inc *incident.Incident) { inc.Assessments[1].Role = "ciso" })),
+		failCase(incident.RuleEnum, "assessments_priority", "assessments[0].priority", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Priority = "P0" })),
+		validCase(incident.RuleEnum, "assessment_undetermined_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[0].Outcome, inc.Assessments[0].Role, inc.Assessments[0].Priority = incident.OutcomeUndetermined, "", incident.PriorityNone
+		})),
+
+		// severity.scale (the default vocabulary;
+		// TestValidateWithCustomVocabulary/assessment_severity covers others)
+		failCase(incident.RuleSeverity, "assessments_not_on_default_scale", "assessments[1].severity", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[1].Severity = incident.SeveritySevere
+		})),
+		failCase(incident.RuleSeverity, "assessments_upper_case", "assessments[0].severity", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Severity = "Medium" })),
+		validCase(incident.RuleSeverity, "assessment_without_severity_is_valid", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Severity = "" })),
+
+		// text.length
+		failCase(incident.RuleTextLength, "assessments_rationale", "assessments[1].rationale", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[1].Rationale = long(incident.MaxLongTextBytes + 1)
+		})),
+		validCase(incident.RuleTextLength, "assessment_rationale_at_limit_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[1].Rationale = long(incident.MaxLongTextBytes)
+		})),
+
+		// time.utc
+		failCase(incident.RuleUTC, "assessments_at", "assessments[0].at", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[0].At = inc.Assessments[0].At.In(valCET)
+		})),
+
+		// timeline.order: ascending, ties allowed
+		failCase(incident.RuleTimelineOrder, "assessments_out_of_order", "assessments[1].at", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[1].At = inc.Assessments[0].At.Add(-time.Minute)
+		})),
+		failCase(incident.RuleTimelineOrder, "assessments_third_before_second", "assessments[2].at", withIncident(func(inc *incident.Incident) {
+			third := inc.Assessments[1]
+			third.At = inc.Assessments[1].At.Add(-time.Nanosecond)
+			inc.Assessments = append(inc.Assessments, third)
+		})),
+		validCase(incident.RuleTimelineOrder, "assessments_same_instant_is_valid", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[1].At = inc.Assessments[0].At
+		})),
+		validCase(incident.RuleTimelineOrder, "assessments_revised_is_valid", withIncident(func(inc *incident.Incident) {
+			// A later confirmation revises the classification.
+			revised := inc.Assessments[1]
+			revised.At, revised.Severity, revised.Rationale = marchAt(3, 10, 0), incident.SeverityCritical, "Payroll data encrypted too."
+			inc.Assessments = append(inc.Assessments, revised)
+		})),
+
+		// list.length
+		failCase(incident.RuleListLength, "assessments", "assessments", withIncident(func(inc *incident.Incident) {
+			for range incident.MaxListItems - 1 {
+				inc.Assessments = append(inc.Assessments, inc.Assessments[1])
+			}
+		})),
+	}
 }
 
 // ruleSentinels maps each documented rule to its sentinel.
@@ -1200,6 +1285,12 @@ func noPanicMutations() []valMutation {
 			inc.Labels = append(inc.Labels, valRandString(r), valRandString(r))
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
+			inc.Assessments = append(inc.Assessments, incident.Assessment{Step: incident.AssessmentStep(valRandString(r)),
+				By: incident.ActorID(valRandString(r)), Role: incident.Role(valRandString(r)), At: valRandTime(r),
+				Outcome: valRandEnum(r, incident.Outcomes()), Severity: incident.Severity(valRandString(r)),
+				Priority: valRandEnum(r, incident.Priorities()), Category: incident.Category{Class: valRandString(r)}, Rationale: valRandString(r)})
+		},
+		func(r *rand.Rand, inc *incident.Incident) {
 			inc.Links = append(inc.Links, incident.Link{System: valRandString(r), Key: valRandString(r), URL: valRandString(r)})
 		},
 		func(r *rand.Rand, inc *incident.Incident) {
@@ -1363,6 +1454,39 @@ func TestValidateWithCustomVocabulary(t *testing.T) {
 		vu := validVulnerability(t)
 		vu.Severity = incident.SeverityBaselineMinor
 		require.NoError(t, vu.ValidateWith(voc))
+	})
+
+	t.Run("assessment_severity", func(t *testing.T) {
+		nciss := &incident.Vocabulary{Severity: incident.NCISSSeverityScale(), Taxonomies: incident.DefaultTaxonomies()}
+		inc := validIncident(t)
+		inc.Severity = incident.SeveritySevere
+		inc.Assessments[0].Severity = incident.SeverityLow
+		inc.Assessments[1].Severity = incident.SeveritySevere
+		require.NoError(t, inc.ValidateWith(nciss), "low and severe are NCISS levels")
+
+		err := inc.Validate()
+		var ve *incident.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.True(t, ve.Has("assessments[1].severity", incident.RuleSeverity), fieldList(ve))
+		assert.False(t, ve.Has("assessments[0].severity", incident.RuleSeverity), fieldList(ve))
+
+		inc.Severity = incident.SeverityHigh
+		inc.Assessments[1].Severity = incident.SeverityCritical
+		require.NoError(t, inc.Validate())
+		err = inc.ValidateWith(nciss)
+		require.ErrorAs(t, err, &ve)
+		assert.True(t, ve.Has("assessments[1].severity", incident.RuleSeverity), "critical is not an NCISS level: %s", fieldList(ve))
+		assert.False(t, ve.Has("severity", incident.RuleSeverity), fieldList(ve))
+		assert.ErrorIs(t, err, incident.ErrUnknownSeverity)
+		assert.Contains(t, err.Error(), incident.NCISSSeverityScaleName, "the message names the scale in force")
+
+		vu := validVulnerability(t)
+		vu.Assessments = []incident.Assessment{{Step: incident.AssessmentFirst, By: "u-alice", At: marchAt(2, 14, 0), Severity: "urgent"}}
+		err = vu.ValidateWith(nciss)
+		require.ErrorAs(t, err, &ve)
+		assert.True(t, ve.Has("assessments[0].severity", incident.RuleSeverity), fieldList(ve))
+		require.NoError(t, vu.ValidateWith(&incident.Vocabulary{Taxonomies: incident.DefaultTaxonomies()}),
+			"a vocabulary without a scale accepts any severity, as for the record's own")
 	})
 
 	t.Run("extended_rsit", func(t *testing.T) {

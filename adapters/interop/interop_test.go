@@ -142,6 +142,27 @@ func TestInvalidDocumentsFail(t *testing.T) {
 		{"unknown criticality", incident.KindVulnerability, func(d map[string]any) {
 			obj(arr(d["assets"])[0])["criticality"] = "extreme"
 		}, "enum"},
+		{"unknown assessment step", incident.KindIncident, func(d map[string]any) {
+			obj(arr(d["assessments"])[1])["step"] = "second"
+		}, "enum"},
+		{"unknown assessment outcome", incident.KindEvent, func(d map[string]any) {
+			obj(arr(d["assessments"])[0])["outcome"] = "maybe"
+		}, "enum"},
+		{"missing assessment step", incident.KindIncident, func(d map[string]any) {
+			delete(obj(arr(d["assessments"])[0]), "step")
+		}, "required"},
+		{"missing assessment by", incident.KindVulnerability, func(d map[string]any) {
+			delete(obj(arr(d["assessments"])[0]), "by")
+		}, "required"},
+		{"assessment time without zone", incident.KindIncident, func(d map[string]any) {
+			obj(arr(d["assessments"])[0])["at"] = "2026-02-03T07:38:30"
+		}, "format"},
+		{"unknown assessment property", incident.KindIncident, func(d map[string]any) {
+			obj(arr(d["assessments"])[0])["confidence"] = "high"
+		}, "additionalProperties"},
+		{"approved_by not a string", incident.KindIncident, func(d map[string]any) {
+			obj(d["resolution"])["approved_by"] = 1012
+		}, "type"},
 		{"missing title", incident.KindIncident, func(d map[string]any) { delete(d, "title") }, "required"},
 		{"missing id", incident.KindEvent, func(d map[string]any) { delete(d, "id") }, "required"},
 		{"missing schema_version", incident.KindVulnerability, func(d map[string]any) { delete(d, "schema_version") }, "required"},
@@ -205,10 +226,30 @@ func TestSchemaAgreesWithStrictDecoder(t *testing.T) {
 		"unknown enum":  mutate(t, incident.KindIncident, func(d map[string]any) { d["state"] = "paused" }),
 		"unknown field": mutate(t, incident.KindIncident, func(d map[string]any) { d["x_new"] = true }),
 		"nested field":  mutate(t, incident.KindIncident, func(d map[string]any) { object(t, d["impact"])["x"] = 1 }),
+		"unknown assessment step": mutate(t, incident.KindIncident, func(d map[string]any) {
+			object(t, array(t, d["assessments"])[0])["step"] = "second"
+		}),
+		"unknown assessment role": mutate(t, incident.KindIncident, func(d map[string]any) {
+			object(t, array(t, d["assessments"])[1])["role"] = "ciso"
+		}),
+		"assessment field": mutate(t, incident.KindIncident, func(d map[string]any) {
+			object(t, array(t, d["assessments"])[0])["x"] = 1
+		}),
+		"assessment key case": mutate(t, incident.KindIncident, func(d map[string]any) {
+			a := object(t, array(t, d["assessments"])[0])
+			a["Step"] = a["step"]
+			delete(a, "step")
+		}),
+		"approved_by case": mutate(t, incident.KindIncident, func(d map[string]any) {
+			r := object(t, d["resolution"])
+			r["Approved_By"] = r["approved_by"]
+			delete(r, "approved_by")
+		}),
 	}
 	for name, data := range docs {
 		schemaErr := sch.Validate(instance(t, data))
 		_, decodeErr := incident.DecodeIncident(bytes.NewReader(data))
 		assert.Equal(t, schemaErr == nil, decodeErr == nil, "%s: schema %v, strict decoder %v", name, schemaErr, decodeErr)
+		assert.Equal(t, name == "golden", schemaErr == nil, "%s: only the golden document is valid: %v", name, schemaErr)
 	}
 }
