@@ -1,0 +1,270 @@
+package lifecycle
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/iso27035/iso27035/incident"
+	"github.com/iso27035/iso27035/internal/canonical"
+	"github.com/iso27035/iso27035/store"
+)
+
+// Notification types the engine writes to the outbox. Every audit record
+// has one notification, of type TypePrefix + its action ("lifecycle.close")
+// unless a constant below names it; its payload is a Notice.
+const (
+	TypePrefix = "lifecycle."
+	// TypeEscalation: a record was not acknowledged in time
+	// (Rules.AcknowledgeWithin).
+	TypeEscalation = "lifecycle.escalation"
+	// TypeTaskOverdue: an unfinished task passed its due time.
+	TypeTaskOverdue = "lifecycle.task_overdue"
+	// TypeReportDueSoon: a report falls due within Rules.ReportDueSoon.
+	TypeReportDueSoon = "lifecycle.report_due_soon"
+	// TypeReportOverdue: a report passed its deadline unsubmitted.
+	TypeReportOverdue = "lifecycle.report_overdue"
+	// TypeLessonsLearned: an incident closed from learn lessons; what was
+	// learned goes back to plan and prepare (27035-1 5.6 → 5.2). Its
+	// payload is a Notice with the review IDs.
+	TypeLessonsLearned = "lifecycle.lessons_learned"
+	// TypeCheckpoint: a signed checkpoint; its payload is the Checkpoint's
+	// JSON, for the host to keep where the store's writers cannot change it.
+	TypeCheckpoint = "lifecycle.checkpoint"
+)
+
+// Notice is the payload of the engine's notifications: what happened to
+// which record, by whom, and where the record stands now. It names people
+// by ActorID only.
+type Notice struct {
+	Tenant   string           `json:"tenant"`
+	Kind     incident.Kind    `json:"kind"`
+	RecordID uuid.UUID        `json:"record_id"`
+	Ref      incident.Ref     `json:"ref"`
+	Action   Action           `json:"action"`
+	Actor    incident.ActorID `json:"actor"`
+	At       time.Time        `json:"at"`
+	// Seq is the audit record's sequence number; Version the record's
+	// version after the change.
+	Seq      uint64            `json:"seq"`
+	Version  int64             `json:"version"`
+	Phase    incident.Phase    `json:"phase"`
+	State    incident.State    `json:"state"`
+	Severity incident.Severity `json:"severity,omitempty"`
+	// Data is the audit record's data.
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// touched is one record a change writes.
+type touched struct {
+	rec    incident.Record
+	create bool
+	action Action
+	// notify overrides the notification type.
+	notify string
+	data   []byte
+}
+
+// mutation collects one atomic change.
+type mutation struct {
+	actor  incident.ActorID
+	now    time.Time
+	recs   []touched
+	timers []store.Timer
+	extra  []store.OutboxEntry
+}
+
+// commit validates every touched record, seals an audit record for each
+// after the last one in its chain, and writes records, audit records,
+// notifications and timers in one store Commit.
+func (e *Engine) commit(ctx context.Context, m *mutation) error {
+	w := store.Write{
+		Audit:  make([]store.AuditRecord, 0, len(m.recs)),
+		Outbox: make([]store.OutboxEntry, 0, len(m.recs)+len(m.extra)),
+		Timers: m.timers,
+	}
+	for i := range m.recs {
+		t := &m.recs[i]
+		h := t.rec.Head()
+		h.UpdatedAt = m.now
+		if err := t.rec.ValidateWith(e.vocab); err != nil {
+			return fmt.Errorf("lifecycle: %s would leave %s %s invalid: %w", t.action, t.rec.Kind(), h.ID, err)
+		}
+		var prev *store.AuditRecord
+		if t.create {
+			w.Create = append(w.Create, t.rec)
+		} else {
+			p, err := e.lastAudit(ctx, t.rec)
+			if err != nil {
+				return err
+			}
+			prev = &p
+			w.Update = append(w.Update, t.rec)
+		}
+		a := store.AuditRecord{RecordID: h.ID, At: m.now, Actor: m.actor, Action: string(t.action), Data: t.data}
+		if err := SealAuditRecord(prev, &a); err != nil {
+			return err
+		}
+		w.Audit = append(w.Audit, a)
+		entry, err := e.notice(t, &a)
+		if err != nil {
+			return err
+		}
+		w.Outbox = append(w.Outbox, entry)
+	}
+	w.Outbox = append(w.Outbox, m.extra...)
+	return e.st.Commit(ctx, e.tenant, &w)
+}
+
+// lastAudit returns the audit record that sealed rec's current version.
+// The engine keeps Seq equal to the record's version, so an update made
+// around the engine (a version without an audit record) is found here and
+// refused.
+func (e *Engine) lastAudit(ctx context.Context, rec incident.Record) (store.AuditRecord, error) {
+	h := rec.Head()
+	if h.Version < 1 {
+		return store.AuditRecord{}, badRequest("version", "record was never stored")
+	}
+	want := uint64(h.Version)
+	for a, err := range e.st.AuditTrail(ctx, e.tenant, h.ID, want-1) {
+		if err != nil {
+			return store.AuditRecord{}, err
+		}
+		if a.Seq != want {
+			break
+		}
+		return a, nil
+	}
+	return store.AuditRecord{}, &ChainError{RecordID: h.ID, Seq: want, Err: ErrUnaudited,
+		Problem: fmt.Sprintf("%s is at version %d but its audit trail has no record %d: it was changed outside the engine", rec.Kind(), h.Version, want)}
+}
+
+// notice builds the outbox entry of an audit record.
+func (e *Engine) notice(t *touched, a *store.AuditRecord) (store.OutboxEntry, error) {
+	id, err := e.ids.NewID()
+	if err != nil {
+		return store.OutboxEntry{}, fmt.Errorf("lifecycle: new outbox ID: %w", err)
+	}
+	h, hd := t.rec.Head(), t.rec.Handle()
+	typ := t.notify
+	if typ == "" {
+		typ = TypePrefix + string(t.action)
+	}
+	// Hand-built JSON: this runs on every change, and encoding/json
+	// reflection would double its cost. Every string goes through the
+	// canonical escaper.
+	b := make([]byte, 0, 320+len(a.Data))
+	b = append(b, `{"tenant":`...)
+	b, _ = canonical.AppendString(b, e.tenant)
+	b = append(b, `,"kind":"`...)
+	b = append(b, t.rec.Kind()...)
+	b = append(b, `","record_id":`...)
+	b = canonical.AppendUUID(b, h.ID)
+	b = append(b, `,"ref":`...)
+	b, _ = canonical.AppendString(b, string(h.Ref))
+	b = append(b, `,"action":`...)
+	b, _ = canonical.AppendString(b, string(t.action))
+	b = append(b, `,"actor":`...)
+	b, _ = canonical.AppendString(b, string(a.Actor))
+	b = append(b, `,"at":"`...)
+	b = a.At.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","seq":`...)
+	b = strconv.AppendUint(b, a.Seq, 10)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, h.Version+1, 10)
+	b = append(b, `,"phase":`...)
+	b, _ = canonical.AppendString(b, string(hd.Phase))
+	b = append(b, `,"state":`...)
+	b, _ = canonical.AppendString(b, string(hd.State))
+	if hd.Severity != "" {
+		b = append(b, `,"severity":`...)
+		b, _ = canonical.AppendString(b, string(hd.Severity))
+	}
+	if len(a.Data) > 0 {
+		b = append(b, `,"data":`...)
+		b = append(b, a.Data...)
+	}
+	b = append(b, '}')
+	key := make([]byte, 0, 64)
+	key = append(key, h.ID.String()...)
+	key = append(key, '/')
+	key = strconv.AppendUint(key, a.Seq, 10)
+	return store.OutboxEntry{ID: id, Type: typ, RecordID: h.ID, Seq: a.Seq, IdempotencyKey: string(key),
+		Payload: b, CreatedAt: a.At}, nil
+}
+
+// data builds an audit record's Data: a flat JSON object. Keys are
+// written as given; SealAuditRecord puts them in canonical order.
+type data struct{ b []byte }
+
+func (d *data) key(k string) {
+	if len(d.b) == 0 {
+		d.b = append(d.b, '{')
+	} else {
+		d.b = append(d.b, ',')
+	}
+	d.b, _ = canonical.AppendString(d.b, k)
+	d.b = append(d.b, ':')
+}
+
+func (d *data) str(k, v string) *data {
+	d.key(k)
+	d.b, _ = canonical.AppendString(d.b, v)
+	return d
+}
+
+func (d *data) stage(k string, s Stage) *data {
+	d.key(k)
+	d.b = append(d.b, '"')
+	d.b = append(d.b, s.Phase...)
+	d.b = append(d.b, '/')
+	d.b = append(d.b, s.State...)
+	d.b = append(d.b, '"')
+	return d
+}
+
+func (d *data) id(k string, id uuid.UUID) *data {
+	d.key(k)
+	d.b = canonical.AppendUUID(d.b, id)
+	return d
+}
+
+func (d *data) boolean(k string, v bool) {
+	d.key(k)
+	d.b = strconv.AppendBool(d.b, v)
+}
+
+func (d *data) strs(k string, vs []string) {
+	d.key(k)
+	d.b = append(d.b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			d.b = append(d.b, ',')
+		}
+		d.b, _ = canonical.AppendString(d.b, v)
+	}
+	d.b = append(d.b, ']')
+}
+
+// value writes v with encoding/json (for the rarer changes with
+// structured values).
+func (d *data) value(k string, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return badRequest(k, err.Error())
+	}
+	d.key(k)
+	d.b = append(d.b, raw...)
+	return nil
+}
+
+func (d *data) bytes() []byte {
+	if len(d.b) == 0 {
+		return nil
+	}
+	return append(d.b, '}')
+}
