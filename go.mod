@@ -4,10 +4,8 @@ go 1.26.0
 
 require (
 	github.com/google/uuid v1.6.0
+	github.com/looplab/fsm v1.0.3
 	github.com/stretchr/testify v1.12.1
 )
 
-require (
-	github.com/looplab/fsm v1.0.3 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-)
+require go.yaml.in/yaml/v3 v3.0.5 // indirect
