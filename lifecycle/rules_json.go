@@ -127,8 +127,7 @@ func (e *RulesError) Unwrap() error { return ErrInvalidRules }
 // Fields left out stay unset, and empty lists and objects read as left
 // out: a missing severity_scale means incident.DefaultSeverityScale (as a
 // nil Rules.Severity does), missing permissions leave every action open.
-// Start from DefaultRules, or from testdata/rules/default.json, to get
-// the usual grants.
+// To edit the usual grants, marshal DefaultRules and start from that.
 func ParseRules(data []byte) (*Rules, error) {
 	if len(data) > MaxRulesBytes {
 		return nil, &RulesError{Problems: []RulesProblem{{

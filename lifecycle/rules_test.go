@@ -426,3 +426,26 @@ func FuzzParseRules(f *testing.F) {
 		require.Equal(t, r, r.Clone())
 	})
 }
+
+// decodeProblem is the fallback for a decoder error the scan did not
+// foresee; it still names the field when encoding/json does.
+func TestRulesDecodeProblem(t *testing.T) {
+	decode := func(in string) error {
+		dec := json.NewDecoder(strings.NewReader(in))
+		dec.DisallowUnknownFields()
+		var r Rules
+		return dec.Decode(&r)
+	}
+	p := decodeProblem(decode(`{"colour": 1}`))
+	assert.Equal(t, RulesProblem{Field: "colour", Value: "colour", Reason: "unknown field"}, p)
+	p = decodeProblem(decode(`{"statuses": [{"name": 1}]}`))
+	assert.Equal(t, "statuses.name", p.Field)
+	assert.Contains(t, p.Reason, "cannot read JSON number")
+	p = decodeProblem(decode(`{"report_due_soon": 90}`))
+	assert.Contains(t, p.Reason, `"90m"`)
+	assert.NotContains(t, p.Reason, "lifecycle: invalid rules")
+	p = decodeProblem(decode(`{"require_confirmation": tru}`))
+	assert.Contains(t, p.Reason, "invalid JSON at byte")
+	p = decodeProblem(decode(`{"require_confirmation": `))
+	assert.Contains(t, p.Reason, "unexpected end of input")
+}
