@@ -17,11 +17,12 @@
 //	  facts, impact, evidence, tasks        3.1.38); 27037; 5.28
 //	1 Plan and prepare                    27035-1 5.2; 27035-2   prepare        not yet (issue 10)
 //	                                        4-11
-//	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      engine not yet (issue 4)
+//	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      implemented (issue 4)
 //	                                        7-8
-//	3 Assess and decide                   27035-1 5.4; 27035-3 9 triage,        not yet (issues 4, 6, 7)
-//	                                                               lifecycle
-//	4 Respond                             27035-1 5.5; 27035-3   lifecycle      not yet (issue 4)
+//	3 Assess and decide                   27035-1 5.4; 27035-3 9 lifecycle,     lifecycle implemented
+//	                                                               triage         (issue 4); triage not
+//	                                                                              yet (issues 6, 7)
+//	4 Respond                             27035-1 5.5; 27035-3   lifecycle      implemented (issue 4)
 //	                                        10-12
 //	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        not yet (issue 11)
 //	                                        12
@@ -31,6 +32,7 @@
 //	Coordination across organisations     27035-4                coordination   not yet (issue 12)
 //	Audit trail (records of actions,      27035-1 5; CSF         lifecycle      implemented (hash chain,
 //	  their integrity and provenance)       RS.AN-06                             checkpoints, exports)
+//	Roles and what they may do (rules)    27035-2 7.2-7.3        lifecycle      implemented (issue 4)
 //	Storage and notification contracts    -                      store, notify  implemented
 //	In-memory store, conformance suites   -                      store/memory,  implemented
 //	                                                               storetest,
@@ -45,10 +47,14 @@
 //
 // Implemented: the domain model (incident), the storage and notification
 // contracts with the in-memory store and conformance suites, the relay, and
-// the audit trail of lifecycle. Not yet: the lifecycle engine itself,
-// triage and the regulatory clocks, metrics, lessons learned, preparation,
-// coordination, the webhook notifier and the adapters; their packages exist
-// with a package comment that says so, and their issues are listed above. The ISO texts themselves were not available to the authors:
+// lifecycle: the engine that moves records through the phases, with its
+// rules, roles, timers and audit trail. Not yet: triage and the regulatory
+// clocks (the engine takes them through lifecycle.ObligationSource),
+// metrics, lessons learned, preparation (playbook tasks come in through
+// lifecycle.TaskSource), coordination, the webhook notifier and the
+// adapters; their packages exist with a package comment that says so, and
+// their issues are listed above. The ISO texts themselves were not
+// available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle
 // phases of 27035-1:2023 follow the 2016 edition and are unconfirmed, and
 // the example severity classes of 27035-2 are unconfirmed and shipped only

@@ -154,6 +154,9 @@ var (
 	allKinds  = []incident.Kind{incident.KindEvent, incident.KindIncident, incident.KindVulnerability}
 	eventOnly = []incident.Kind{incident.KindEvent}
 	notEvents = []incident.Kind{incident.KindIncident, incident.KindVulnerability}
+	// reported: the kinds that can stand in reporting (an incident starts
+	// in triage; it never sits in detect and report).
+	reported = []incident.Kind{incident.KindEvent, incident.KindVulnerability}
 )
 
 // Transitions returns the process: every edge, in process order. The
@@ -161,9 +164,9 @@ var (
 // all built from it.
 func Transitions() []Transition {
 	ts := []Transition{
-		{ActionReport, stDetection, stReporting, allKinds},
-		{ActionAcknowledge, stDetection, stTriage, allKinds},
-		{ActionAcknowledge, stReporting, stTriage, allKinds},
+		{ActionReport, stDetection, stReporting, eventOnly},
+		{ActionAcknowledge, stDetection, stTriage, eventOnly},
+		{ActionAcknowledge, stReporting, stTriage, reported},
 		{ActionAssess, stTriage, stAssessing, allKinds},
 		{ActionDeclare, stTriage, stClosedAssess, eventOnly},
 		{ActionDeclare, stAssessing, stClosedAssess, eventOnly},
@@ -177,8 +180,8 @@ func Transitions() []Transition {
 		{ActionConclude, stEradication, stConcluded, notEvents},
 		{ActionConclude, stRecovery, stConcluded, notEvents},
 		{ActionLearn, stConcluded, stLessons, notEvents},
-		{ActionClose, stDetection, stClosedDetect, allKinds},
-		{ActionClose, stReporting, stClosedDetect, allKinds},
+		{ActionClose, stDetection, stClosedDetect, eventOnly},
+		{ActionClose, stReporting, stClosedDetect, reported},
 		{ActionClose, stTriage, stClosedAssess, allKinds},
 		{ActionClose, stAssessing, stClosedAssess, allKinds},
 		{ActionClose, stConcluded, stClosedRespond, notEvents},
@@ -190,7 +193,7 @@ func Transitions() []Transition {
 		}
 	}
 	ts = append(ts,
-		Transition{ActionReopen, stClosedDetect, stTriage, allKinds},
+		Transition{ActionReopen, stClosedDetect, stTriage, reported},
 		Transition{ActionReopen, stClosedAssess, stTriage, allKinds},
 		Transition{ActionReopen, stClosedRespond, stAnalysis, notEvents},
 		Transition{ActionReopen, stClosedLessons, stAnalysis, notEvents},
@@ -201,7 +204,10 @@ func Transitions() []Transition {
 // mergeKinds: events and incidents can be duplicates; a vulnerability is
 // not merged (it is linked to the incidents that exploited it).
 func mergeKinds(s Stage) []incident.Kind {
-	if s.Phase == incident.PhaseDetectReport || s.Phase == incident.PhaseAssessDecide {
+	if s.Phase == incident.PhaseDetectReport {
+		return []incident.Kind{incident.KindEvent}
+	}
+	if s.Phase == incident.PhaseAssessDecide {
 		return []incident.Kind{incident.KindEvent, incident.KindIncident}
 	}
 	return []incident.Kind{incident.KindIncident}
@@ -220,8 +226,10 @@ func Mermaid() string {
 		b.WriteString("    " + id(s) + " : " + s.Phase.Label() + " / " + string(s.State) + "\n")
 	}
 	b.WriteString("    [*] --> " + id(stDetection) + " : create (event)\n")
-	b.WriteString("    [*] --> " + id(stReporting) + " : create (vulnerability)\n")
+	b.WriteString("    [*] --> " + id(stReporting) + " : create (event, vulnerability)\n")
 	b.WriteString("    [*] --> " + id(stTriage) + " : create (incident)\n")
+	b.WriteString("    [*] --> " + id(stAssessing) + " : declared (incident awaiting confirmation)\n")
+	b.WriteString("    [*] --> " + id(stAnalysis) + " : declared (incident, decision made)\n")
 	// One line per (from, to) pair, naming every action on it.
 	type edge struct{ from, to Stage }
 	var order []edge
