@@ -35,7 +35,7 @@ func (e *Engine) Create(ctx context.Context, actor Actor, rec incident.Record) e
 	if err := checkActor(actor); err != nil {
 		return err
 	}
-	if rec == nil || !rec.Kind().Valid() {
+	if isNil(rec) || !rec.Kind().Valid() {
 		return badRequest("record", "nil record")
 	}
 	h := rec.Head()
@@ -66,6 +66,21 @@ func (e *Engine) Create(ctx context.Context, actor Actor, rec incident.Record) e
 	}
 	m.recs = append(m.recs, touched{rec: rec, create: true, action: ActionCreate, data: d.bytes()})
 	return e.commit(ctx, m)
+}
+
+// isNil reports a nil record, typed ((*incident.Event)(nil)) or not.
+func isNil(rec incident.Record) bool {
+	switch r := rec.(type) {
+	case nil:
+		return true
+	case *incident.Event:
+		return r == nil
+	case *incident.Incident:
+		return r == nil
+	case *incident.Vulnerability:
+		return r == nil
+	}
+	return false
 }
 
 // prepareIncident gives a new incident its tasks and obligations, and arms
@@ -268,16 +283,21 @@ func (e *Engine) Assess(ctx context.Context, actor Actor, key Key, a incident.As
 	from := StageOf(rec)
 	m := &mutation{actor: actor.ID, now: e.Now()}
 	a.By, a.At, a.Role = actor.ID, m.now, e.actingRole(actor, action)
+	// A confirmation without a first assessment is named by its rule
+	// before the stage check: only a first assessment moves a record to
+	// where a confirmation is allowed, so checked after it, the rule
+	// could never block.
 	switch {
 	case a.Step == incident.AssessmentFirst && from != stTriage && from != stAssessing:
 		m := e.machines[rec.Kind()]
 		return Assessed{}, &TransitionError{Kind: rec.Kind(), ID: rec.Head().ID, From: from, Action: action, Allowed: m.allowed(from)}
+	case a.Step == incident.AssessmentConfirmation && (from == stTriage || from == stAssessing) &&
+		!slices.ContainsFunc(h.Assessments, func(x incident.Assessment) bool { return x.Step == incident.AssessmentFirst }):
+		return Assessed{}, &RuleError{Rule: RuleFirstAssessment, Action: action, ID: rec.Head().ID, Err: ErrBlocked,
+			Reason: "the point of contact's first assessment comes before the confirmation"}
 	case a.Step == incident.AssessmentConfirmation && from != stAssessing:
 		m := e.machines[rec.Kind()]
 		return Assessed{}, &TransitionError{Kind: rec.Kind(), ID: rec.Head().ID, From: from, Action: action, Allowed: m.allowed(from)}
-	case a.Step == incident.AssessmentConfirmation && !slices.ContainsFunc(h.Assessments, func(x incident.Assessment) bool { return x.Step == incident.AssessmentFirst }):
-		return Assessed{}, &RuleError{Rule: RuleFirstAssessment, Action: action, ID: rec.Head().ID, Err: ErrBlocked,
-			Reason: "the point of contact's first assessment comes before the confirmation"}
 	}
 	h.Assessments = append(h.Assessments, a)
 	h.Outcome = a.Outcome
@@ -303,6 +323,10 @@ func (e *Engine) Assess(ctx context.Context, actor Actor, key Key, a incident.As
 	}
 	var out Assessed
 	if ev, ok := rec.(*incident.Event); ok && a.Outcome == incident.OutcomeIncident {
+		// Declaring is an action of its own in the rules.
+		if err := e.permit(actor, ActionDeclare, ev.ID); err != nil {
+			return Assessed{}, err
+		}
 		inc, err := e.declare(ctx, m, ev, a)
 		if err != nil {
 			return Assessed{}, err
@@ -388,11 +412,12 @@ type Closing struct {
 
 // Close ends the handling of a record. Guards, each named when it blocks
 // (*RuleError): a record assessed as an incident is closed only after
-// respond, unless resolved as not applicable (RuleOpenIncident); every
-// mandatory task is done or waived with a reason (RuleMandatoryTasks); at
-// or above Rules.ReviewRequiredAt an incident needs a lessons-learned
-// review (RuleReviewRequired); at or above Rules.SecondApproverAt it needs
-// a second approver (RuleSecondApprover). Open optional tasks are
+// respond (RuleOpenIncident; to close it earlier, the response team
+// assesses it otherwise first); every mandatory task is done or waived
+// with a reason (RuleMandatoryTasks); at or above Rules.ReviewRequiredAt
+// an incident needs a lessons-learned review (RuleReviewRequired); at or
+// above Rules.SecondApproverAt it needs a second approver
+// (RuleSecondApprover). Open optional tasks are
 // cancelled and listed in the audit record. Closing from learn lessons
 // also notifies TypeLessonsLearned: the loop back to plan and prepare.
 // Duplicates are closed with Merge.
@@ -417,8 +442,10 @@ func (e *Engine) Close(ctx context.Context, actor Actor, key Key, c Closing) (in
 	}
 	h := rec.Handle()
 	id := rec.Head().ID
-	if h.Outcome == incident.OutcomeIncident && (from.Phase == incident.PhaseDetectReport || from.Phase == incident.PhaseAssessDecide) &&
-		c.Resolution != incident.ResolutionNotApplicable {
+	// No resolution lets an incident skip respond: not applicable is
+	// refused with outcome incident by validation ("an incident is within
+	// the scope of incident management"), so it is refused here, by name.
+	if h.Outcome == incident.OutcomeIncident && (from.Phase == incident.PhaseDetectReport || from.Phase == incident.PhaseAssessDecide) {
 		return nil, &RuleError{Rule: RuleOpenIncident, Action: ActionClose, ID: id, Err: ErrBlocked,
 			Reason: "assessed as an incident: respond first, or have the response team assess it otherwise"}
 	}
@@ -672,6 +699,9 @@ func (e *Engine) SetStatus(ctx context.Context, actor Actor, key Key, name strin
 	}
 	rec, err := e.load(ctx, actor, key, ActionSetStatus)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.notDeclared(rec, ActionSetStatus); err != nil {
 		return nil, err
 	}
 	m := &mutation{actor: actor.ID, now: e.Now()}

@@ -257,7 +257,8 @@ func (e *Engine) List(ctx context.Context, actor Actor, q store.Query) iter.Seq2
 
 // canSee reports whether actor may read rec: every record that is not
 // restricted; a restricted one when the actor holds a role the rules name,
-// is its reporter, or holds (or held) a role on it.
+// is its reporter, or holds a role on it now (Rules.RestrictedAccess: a
+// participant's need to know ends with the tenure).
 func (e *Engine) canSee(actor Actor, rec incident.Record) bool {
 	h := rec.Handle()
 	if !h.Restricted {
@@ -271,8 +272,9 @@ func (e *Engine) canSee(actor Actor, rec incident.Record) bool {
 	if h.Reporter == actor.ID {
 		return true
 	}
+	now := e.Now()
 	for _, ra := range h.Roles {
-		if ra.Actor == actor.ID {
+		if ra.Actor == actor.ID && ra.Active(now) {
 			return true
 		}
 	}

@@ -40,7 +40,9 @@ func timerKey(id uuid.UUID, parts ...string) string {
 
 // arm adds a timer to the mutation: created, or moved to a new due time
 // (and re-armed if it had fired), or left alone when it is already armed
-// for that time.
+// for that time or fired at it: a change that does not move the due time
+// (a classification, a fact, a task's assignee) must not send an
+// escalation or a report warning again.
 func (e *Engine) arm(ctx context.Context, m *mutation, rec incident.Record, key, kind string, due time.Time, p timerPayload) error {
 	p.Kind = rec.Kind()
 	payload, err := json.Marshal(p)
@@ -53,7 +55,7 @@ func (e *Engine) arm(ctx context.Context, m *mutation, rec incident.Record, key,
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
 		return err
-	case cur.DueAt.Equal(t.DueAt) && cur.FiredAt.IsZero():
+	case cur.DueAt.Equal(t.DueAt):
 		return nil
 	default:
 		t.Version = cur.Version
