@@ -2,9 +2,11 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -164,6 +166,13 @@ func (e *Engine) simpleStep(ctx context.Context, m *mutation, rec incident.Recor
 		return err
 	}
 	from := StageOf(rec)
+	if action == ActionContain && from == stAssessing {
+		// Say what is missing, not only that the edge is absent: the
+		// decision comes before containment.
+		if err := e.decided(rec, action); err != nil {
+			return err
+		}
+	}
 	to, err := e.step(ctx, rec, action)
 	if err != nil {
 		return err
@@ -295,6 +304,10 @@ func (e *Engine) Assess(ctx context.Context, actor Actor, key Key, a incident.As
 		!slices.ContainsFunc(h.Assessments, func(x incident.Assessment) bool { return x.Step == incident.AssessmentFirst }):
 		return Assessed{}, &RuleError{Rule: RuleFirstAssessment, Action: action, ID: rec.Head().ID, Err: ErrBlocked,
 			Reason: "the point of contact's first assessment comes before the confirmation"}
+	case a.Step == incident.AssessmentFirst && from == stAssessing && rec.Kind() == incident.KindIncident &&
+		e.rules.RequireConfirmation && h.Outcome == incident.OutcomeIncident:
+		return Assessed{}, &RuleError{Rule: RuleConfirmationPending, Action: action, ID: rec.Head().ID, Err: ErrBlocked,
+			Reason: "the incident waits for the response team's confirmation; it assesses it, not the point of contact again"}
 	case a.Step == incident.AssessmentConfirmation && from != stAssessing:
 		m := e.machines[rec.Kind()]
 		return Assessed{}, &TransitionError{Kind: rec.Kind(), ID: rec.Head().ID, From: from, Action: action, Allowed: m.allowed(from)}
@@ -442,6 +455,7 @@ func (e *Engine) Close(ctx context.Context, actor Actor, key Key, c Closing) (in
 	}
 	h := rec.Handle()
 	id := rec.Head().ID
+	m := &mutation{actor: actor.ID, now: e.Now()}
 	// No resolution lets an incident skip respond: not applicable is
 	// refused with outcome incident by validation ("an incident is within
 	// the scope of incident management"), so it is refused here, by name.
@@ -467,12 +481,11 @@ func (e *Engine) Close(ctx context.Context, actor Actor, key Key, c Closing) (in
 	}
 	var approver incident.ActorID
 	if isIncident && atLeast(e.scale, h.Severity, e.rules.SecondApproverAt) {
-		if err := e.checkApprover(rec, actor, c.Approver); err != nil {
+		if err := e.checkApprover(rec, actor, c.Approver, m.now); err != nil {
 			return nil, err
 		}
 		approver = c.Approver.ID
 	}
-	m := &mutation{actor: actor.ID, now: e.Now()}
 	var cancelled []string
 	for i := range h.Tasks {
 		t := &h.Tasks[i]
@@ -505,7 +518,7 @@ func (e *Engine) Close(ctx context.Context, actor Actor, key Key, c Closing) (in
 }
 
 // checkApprover enforces RuleSecondApprover.
-func (e *Engine) checkApprover(rec incident.Record, actor Actor, approver *Actor) error {
+func (e *Engine) checkApprover(rec incident.Record, actor Actor, approver *Actor, now time.Time) error {
 	id := rec.Head().ID
 	block := func(reason string) error {
 		return &RuleError{Rule: RuleSecondApprover, Action: ActionClose, ID: id, Err: ErrBlocked, Reason: reason}
@@ -519,7 +532,7 @@ func (e *Engine) checkApprover(rec incident.Record, actor Actor, approver *Actor
 	if approver.ID == actor.ID {
 		return block("the approver must be someone other than the person closing")
 	}
-	if im, ok := incident.HolderAt(rec.Handle().Roles, incident.RoleIncidentManager, e.Now()); ok && im == approver.ID {
+	if im, ok := incident.HolderAt(rec.Handle().Roles, incident.RoleIncidentManager, now); ok && im == approver.ID {
 		return block("the approver must not be the incident manager")
 	}
 	if !slices.ContainsFunc(approver.Roles, func(r incident.Role) bool { return slices.Contains(e.rules.ApproverRoles, r) }) {
@@ -590,9 +603,6 @@ func (e *Engine) Reopen(ctx context.Context, actor Actor, key Key, reason string
 	var d data
 	d.stage("from", from).stage("to", to).str("previous_resolution", was).str("note_id", noteID)
 	m.recs = append(m.recs, touched{rec: rec, action: ActionReopen, data: d.bytes()})
-	if err := e.armAcknowledge(ctx, m, rec); err != nil {
-		return nil, err
-	}
 	if err := e.commit(ctx, m); err != nil {
 		return nil, err
 	}
@@ -660,6 +670,7 @@ func (e *Engine) Merge(ctx context.Context, actor Actor, dup Key, primary uuid.U
 			moved = append(moved, id.String())
 		}
 	}
+	var relinked []touched
 	switch d := rec.(type) {
 	case *incident.Event:
 		d.IncidentID = p.ID
@@ -668,6 +679,23 @@ func (e *Engine) Merge(ctx context.Context, actor Actor, dup Key, primary uuid.U
 		d.MergedInto = p.ID
 		for _, id := range d.EventIDs {
 			addEvent(id)
+			// The duplicate's events now belong to the primary: point
+			// them there, so no link leads to a closed duplicate.
+			got, err := e.st.Get(ctx, e.tenant, incident.KindEvent, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			ev, ok := got.(*incident.Event)
+			if !ok || ev.IncidentID != d.ID {
+				continue
+			}
+			ev.IncidentID = p.ID
+			var ed data
+			ed.id("into", p.ID).id("via", d.ID)
+			relinked = append(relinked, touched{rec: ev, action: ActionMerge, data: ed.bytes()})
 		}
 	}
 	p.Merged = append(p.Merged, rec.Head().ID)
@@ -680,6 +708,7 @@ func (e *Engine) Merge(ctx context.Context, actor Actor, dup Key, primary uuid.U
 	}
 	m.recs = append(m.recs, touched{rec: rec, action: ActionMerge, data: dd.bytes()},
 		touched{rec: p, action: ActionMerge, data: pd.bytes()})
+	m.recs = append(m.recs, relinked...)
 	if err := e.commit(ctx, m); err != nil {
 		return nil, err
 	}

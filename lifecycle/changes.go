@@ -24,8 +24,8 @@ type Change interface {
 // Apply makes one change to a record: the change, its audit record and
 // notification, and any timers it arms or moves are one store write. It
 // returns the stored record. Changes to a closed record are refused,
-// except notes and reviews (a review follows the close); a declared event
-// takes no changes other than notes.
+// except notes, reviews and reports (a review, and a final report, may
+// follow the close); a declared event takes no changes other than notes.
 func (e *Engine) Apply(ctx context.Context, actor Actor, key Key, c Change) (incident.Record, error) {
 	if c == nil {
 		return nil, badRequest("change", "nil change")
@@ -35,7 +35,7 @@ func (e *Engine) Apply(ctx context.Context, actor Actor, key Key, c Change) (inc
 		return nil, err
 	}
 	switch c.Action() {
-	case ActionAddNote, ActionAddReview:
+	case ActionAddNote, ActionAddReview, ActionSubmitReport, ActionWaiveReport:
 	default:
 		if err := e.notDeclared(rec, c.Action()); err != nil {
 			return nil, err

@@ -881,6 +881,20 @@ func TestGuards(t *testing.T) {
 				return err
 			}
 		}},
+		{"assessment_required: contain while the confirmation is pending", lifecycle.RuleAssessmentRequired, lifecycle.ErrBlocked, func(h *harness) blocked {
+			_, inc := h.declare(incident.SeverityLow)
+			return func(h *harness) error {
+				_, err := h.e.Transition(h.ctx, actIM, lifecycle.KeyOf(inc), lifecycle.ActionContain)
+				return err
+			}
+		}},
+		{"confirmation_pending: the point of contact assesses a declared incident again", lifecycle.RuleConfirmationPending, lifecycle.ErrBlocked, func(h *harness) blocked {
+			_, inc := h.declare(incident.SeverityLow)
+			return func(h *harness) error {
+				_, err := h.e.Assess(h.ctx, actPOC, lifecycle.KeyOf(inc), incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeNotIncident})
+				return err
+			}
+		}},
 		{"first_assessment: a confirmation without a first assessment", lifecycle.RuleFirstAssessment, lifecycle.ErrBlocked, func(h *harness) blocked {
 			inc := h.directIncident()
 			return func(h *harness) error {
@@ -1087,10 +1101,6 @@ func TestInvalidActionIsATransitionError(t *testing.T) {
 		{"contain a detected event", func(h *harness) incident.Record { return h.newEvent("x") }, transition(lifecycle.ActionContain),
 			lifecycle.ActionContain, lifecycle.Stage{Phase: incident.PhaseDetectReport, State: incident.StateDetection},
 			[]lifecycle.Action{lifecycle.ActionAcknowledge, lifecycle.ActionClose, lifecycle.ActionMerge, lifecycle.ActionReport}},
-		{"contain before the confirmation", func(h *harness) incident.Record { _, inc := h.declare(incident.SeverityLow); return inc },
-			transition(lifecycle.ActionContain), lifecycle.ActionContain,
-			lifecycle.Stage{Phase: incident.PhaseAssessDecide, State: incident.StateAnalysis},
-			[]lifecycle.Action{lifecycle.ActionClose, lifecycle.ActionConfirm, lifecycle.ActionMerge}},
 		{"learn from analysis", func(h *harness) incident.Record { return h.respond(incident.SeverityLow) },
 			transition(lifecycle.ActionLearn), lifecycle.ActionLearn, lifecycle.Stage{Phase: incident.PhaseRespond, State: incident.StateAnalysis},
 			[]lifecycle.Action{lifecycle.ActionConclude, lifecycle.ActionContain, lifecycle.ActionMerge}},
@@ -1359,7 +1369,6 @@ func TestCancelledContext(t *testing.T) {
 	assert.EqualValues(t, 0, fresh.Version)
 
 }
-
 
 func TestSourcesSeeTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())

@@ -47,7 +47,7 @@ func TestWalkAllPhases(t *testing.T) {
 	require.NotNil(t, res.Declared)
 	ik := lifecycle.KeyOf(res.Declared)
 	_, err = e.Transition(ctx, bob, ik, lifecycle.ActionContain)
-	require.ErrorIs(t, err, lifecycle.ErrNotAllowed)
+	require.ErrorIs(t, err, lifecycle.ErrBlocked) // assessment_required: the confirmation comes first
 	_, err = e.Assess(ctx, carol, ik, incident.Assessment{Step: incident.AssessmentConfirmation, Outcome: incident.OutcomeIncident})
 	require.NoError(t, err)
 	for _, a := range []lifecycle.Action{lifecycle.ActionContain, lifecycle.ActionEradicate, lifecycle.ActionRecover, lifecycle.ActionConclude, lifecycle.ActionLearn} {

@@ -87,8 +87,9 @@ const (
 	// reason before closing.
 	RuleMandatoryTasks RuleName = "mandatory_tasks"
 	// RuleOpenIncident: a record assessed as an incident is not closed
-	// before respond, unless it is resolved as not applicable or a
-	// duplicate.
+	// before respond; to close it earlier the response team assesses it
+	// otherwise (a confirmation with another outcome), and a duplicate is
+	// closed by Merge.
 	RuleOpenIncident RuleName = "incident_needs_response"
 	// RuleDeclared: an event that became an incident is handled on the
 	// incident; it is not reopened, merged or changed by transitions.
@@ -96,9 +97,10 @@ const (
 	// RuleMerge: a merge needs an open primary incident other than the
 	// duplicate, not itself merged.
 	RuleMerge RuleName = "merge"
-	// RuleRestricted: a restricted record is changed only by its
-	// participants and the roles named in Rules.RestrictedAccess.
-	RuleRestricted RuleName = "restricted"
+	// RuleConfirmationPending: while an incident waits for the response
+	// team's confirmation (Rules.RequireConfirmation), the point of
+	// contact does not assess it again: the second step is not skipped.
+	RuleConfirmationPending RuleName = "confirmation_pending"
 )
 
 // RuleError reports an action a rule blocks.
@@ -107,8 +109,9 @@ type RuleError struct {
 	Action Action
 	ID     uuid.UUID
 	Reason string
-	// Err is ErrBlocked, or ErrForbidden for RulePermission and
-	// RuleRestricted.
+	// Err is ErrBlocked, or ErrForbidden for RulePermission. (A
+	// restricted record an actor may not see is reported as not found,
+	// not as forbidden, so that its existence does not leak.)
 	Err error
 }
 

@@ -158,7 +158,8 @@ func ExampleEngine_Assess() {
 	// Respond waits for the confirmation.
 	inc := lifecycle.KeyOf(res.Declared)
 	_, err = e.Transition(ctx, exCarol, inc, lifecycle.ActionContain)
-	fmt.Println("contain: ", errors.Is(err, lifecycle.ErrNotAllowed))
+	var blocked *lifecycle.RuleError
+	fmt.Println("contain: ", errors.As(err, &blocked) && blocked.Rule == lifecycle.RuleAssessmentRequired)
 
 	res, err = e.Assess(ctx, exCarol, inc, incident.Assessment{
 		Step: incident.AssessmentConfirmation, Outcome: incident.OutcomeIncident,

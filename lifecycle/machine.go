@@ -82,12 +82,15 @@ func (m *machine) next(ctx context.Context, from Stage, action Action) (to Stage
 	f := m.get()
 	f.SetState(name)
 	err = f.Event(context.WithoutCancel(ctx), string(action))
-	var noTransition fsm.NoTransitionError
-	switch {
-	case err == nil:
+	if err == nil {
 		to = m.stages[f.Current()]
 		m.pool.Put(f)
 		return to, true, nil
+	}
+	// Declared here, not before Event: errors.As moves it to the heap,
+	// and a transition that succeeds need not pay for that.
+	var noTransition fsm.NoTransitionError
+	switch {
 	case errors.As(err, &noTransition) && noTransition.Err == nil:
 		m.pool.Put(f)
 		return from, false, nil

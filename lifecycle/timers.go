@@ -65,17 +65,14 @@ func (e *Engine) arm(ctx context.Context, m *mutation, rec incident.Record, key,
 	return nil
 }
 
-// armAcknowledge arms the acknowledge clock of a record not acknowledged
-// yet, from its creation (or its latest reopening).
+// armAcknowledge arms the acknowledge clock, from creation, of a record
+// waiting in detect and report to be acknowledged. A record created
+// further on (an incident declared by a person, in triage) or reopened
+// (back to triage or respond) is in someone's hands already.
 func (e *Engine) armAcknowledge(ctx context.Context, m *mutation, rec incident.Record) error {
 	tl := rec.Times()
 	start := rec.Head().CreatedAt
-	if n := len(tl.Reopened); n > 0 {
-		start = tl.Reopened[n-1].At
-	} else if !tl.Acknowledged.IsZero() {
-		return nil
-	}
-	if StageOf(rec).Phase != incident.PhaseDetectReport && len(tl.Reopened) == 0 {
+	if !tl.Acknowledged.IsZero() || StageOf(rec).Phase != incident.PhaseDetectReport {
 		return nil
 	}
 	d, ok := e.rules.acknowledgeWithin(rec.Handle().Severity)
@@ -157,6 +154,18 @@ type TickResult struct {
 	Quiet int
 	// Lost timers were fired by another engine first.
 	Lost int
+	// Timers lists the timers this Tick fired or quietened, in order.
+	Timers []TimerFiring
+}
+
+// TimerFiring is one timer a Tick handled.
+type TimerFiring struct {
+	Key      string
+	Kind     string
+	RecordID uuid.UUID
+	DueAt    time.Time
+	// Quiet is true when the timer had nothing left to do.
+	Quiet bool
 }
 
 // tickBatch is how many due timers Tick reads at a time.
@@ -188,9 +197,11 @@ func (e *Engine) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 			case fired:
 				res.Fired++
 				progress = true
+				res.Timers = append(res.Timers, TimerFiring{Key: t.Key, Kind: t.Kind, RecordID: t.RecordID, DueAt: t.DueAt})
 			case quiet:
 				res.Quiet++
 				progress = true
+				res.Timers = append(res.Timers, TimerFiring{Key: t.Key, Kind: t.Kind, RecordID: t.RecordID, DueAt: t.DueAt, Quiet: true})
 			case lost:
 				res.Lost++
 				progress = true
@@ -277,10 +288,7 @@ func (e *Engine) timerDue(rec incident.Record, t store.Timer, p timerPayload) (n
 	}
 	switch t.Kind {
 	case TimerAcknowledge:
-		acked := !tl.Acknowledged.IsZero()
-		if n := len(tl.Reopened); n > 0 {
-			acked = StageOf(rec).Phase != incident.PhaseDetectReport
-		}
+		acked := !tl.Acknowledged.IsZero() || StageOf(rec).Phase != incident.PhaseDetectReport
 		return TypeEscalation, d, !acked
 	case TimerTaskDue:
 		i := slices.IndexFunc(h.Tasks, func(x incident.Task) bool { return x.ID == p.Task })

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -78,14 +79,38 @@ type mutation struct {
 	extra  []store.OutboxEntry
 }
 
+// noticeCap is the room writeBuf keeps for a notice's payload: enough for
+// a transition's (some 300 bytes) and most others. A longer one is
+// allocated on its own.
+const noticeCap = 512
+
+// writeBuf is a store.Write with room for the slices of a change to one
+// record and for its notice's payload, so that they take one allocation
+// instead of five. A writeBuf is never reused: the store keeps its own copy
+// of a write (store.Records.Commit), but nothing here depends on that.
+type writeBuf struct {
+	w store.Write
+	// recs backs Create (recs[0]) and Update (recs[1]), each with
+	// capacity 1, so an append to one never runs into the other.
+	recs    [2]incident.Record
+	audit   [1]store.AuditRecord
+	outbox  [1]store.OutboxEntry
+	payload [noticeCap]byte
+}
+
 // commit validates every touched record, seals an audit record for each
 // after the last one in its chain, and writes records, audit records,
 // notifications and timers in one store Commit.
 func (e *Engine) commit(ctx context.Context, m *mutation) error {
-	w := store.Write{
-		Audit:  make([]store.AuditRecord, 0, len(m.recs)),
-		Outbox: make([]store.OutboxEntry, 0, len(m.recs)+len(m.extra)),
-		Timers: m.timers,
+	buf := new(writeBuf)
+	w := &buf.w
+	w.Create, w.Update, w.Timers = buf.recs[0:0:1], buf.recs[1:1:2], m.timers
+	w.Audit, w.Outbox = buf.audit[:0], buf.outbox[:0]
+	if n := len(m.recs); n > len(buf.audit) {
+		w.Audit = make([]store.AuditRecord, 0, n)
+	}
+	if n := len(m.recs) + len(m.extra); n > len(buf.outbox) {
+		w.Outbox = make([]store.OutboxEntry, 0, n)
 	}
 	for i := range m.recs {
 		t := &m.recs[i]
@@ -110,14 +135,24 @@ func (e *Engine) commit(ctx context.Context, m *mutation) error {
 			return err
 		}
 		w.Audit = append(w.Audit, a)
-		entry, err := e.notice(t, &a)
+		var payload []byte
+		if i == 0 {
+			payload = buf.payload[:0]
+		}
+		entry, err := e.notice(t, &a, payload)
 		if err != nil {
 			return err
 		}
 		w.Outbox = append(w.Outbox, entry)
 	}
 	w.Outbox = append(w.Outbox, m.extra...)
-	return e.st.Commit(ctx, e.tenant, &w)
+	if len(w.Create) == 0 {
+		w.Create = nil
+	}
+	if len(w.Update) == 0 {
+		w.Update = nil
+	}
+	return e.st.Commit(ctx, e.tenant, w)
 }
 
 // lastAudit returns the audit record that sealed rec's current version.
@@ -130,21 +165,32 @@ func (e *Engine) lastAudit(ctx context.Context, rec incident.Record) (store.Audi
 		return store.AuditRecord{}, badRequest("version", "record was never stored")
 	}
 	want := uint64(h.Version)
-	for a, err := range e.st.AuditTrail(ctx, e.tenant, h.ID, want-1) {
-		if err != nil {
-			return store.AuditRecord{}, err
-		}
-		if a.Seq != want {
-			break
-		}
-		return a, nil
+	// The first record after want-1 is read by calling the sequence with
+	// a yield function of our own rather than ranging over it: a range
+	// over a function of unknown origin moves its result and state
+	// variables to the heap one by one; one struct is one allocation.
+	var got struct {
+		a   store.AuditRecord
+		err error
+		ok  bool
+	}
+	e.st.AuditTrail(ctx, e.tenant, h.ID, want-1)(func(a store.AuditRecord, err error) bool {
+		got.a, got.err, got.ok = a, err, true
+		return false
+	})
+	switch {
+	case got.err != nil:
+		return store.AuditRecord{}, got.err
+	case got.ok && got.a.Seq == want:
+		return got.a, nil
 	}
 	return store.AuditRecord{}, &ChainError{RecordID: h.ID, Seq: want, Err: ErrUnaudited,
 		Problem: fmt.Sprintf("%s is at version %d but its audit trail has no record %d: it was changed outside the engine", rec.Kind(), h.Version, want)}
 }
 
-// notice builds the outbox entry of an audit record.
-func (e *Engine) notice(t *touched, a *store.AuditRecord) (store.OutboxEntry, error) {
+// notice builds the outbox entry of an audit record, its payload in b
+// when b has room for it (else in a new slice).
+func (e *Engine) notice(t *touched, a *store.AuditRecord, b []byte) (store.OutboxEntry, error) {
 	id, err := e.ids.NewID()
 	if err != nil {
 		return store.OutboxEntry{}, fmt.Errorf("lifecycle: new outbox ID: %w", err)
@@ -152,12 +198,16 @@ func (e *Engine) notice(t *touched, a *store.AuditRecord) (store.OutboxEntry, er
 	h, hd := t.rec.Head(), t.rec.Handle()
 	typ := t.notify
 	if typ == "" {
-		typ = TypePrefix + string(t.action)
+		if typ = noticeTypes[t.action]; typ == "" {
+			typ = TypePrefix + string(t.action)
+		}
 	}
 	// Hand-built JSON: this runs on every change, and encoding/json
 	// reflection would double its cost. Every string goes through the
 	// canonical escaper.
-	b := make([]byte, 0, 320+len(a.Data))
+	if need := 320 + len(a.Data); cap(b) < need {
+		b = make([]byte, 0, need)
+	}
 	b = append(b, `{"tenant":`...)
 	b, _ = canonical.AppendString(b, e.tenant)
 	b = append(b, `,"kind":"`...)
@@ -190,12 +240,41 @@ func (e *Engine) notice(t *touched, a *store.AuditRecord) (store.OutboxEntry, er
 	}
 	b = append(b, '}')
 	key := make([]byte, 0, 64)
-	key = append(key, h.ID.String()...)
+	key = appendUUID(key, h.ID)
 	key = append(key, '/')
 	key = strconv.AppendUint(key, a.Seq, 10)
 	return store.OutboxEntry{ID: id, Type: typ, RecordID: h.ID, Seq: a.Seq, IdempotencyKey: string(key),
 		Payload: b, CreatedAt: a.At}, nil
 }
+
+// noticeTypes holds the notification type of every action, so that none
+// is concatenated per change.
+var noticeTypes = func() map[Action]string {
+	m := make(map[Action]string)
+	for _, a := range Actions() {
+		m[a] = TypePrefix + string(a)
+	}
+	return m
+}()
+
+// appendUUID appends id in its canonical text form, as uuid.UUID.String
+// returns it, without building the string.
+func appendUUID(b []byte, id uuid.UUID) []byte {
+	b = hex.AppendEncode(b, id[0:4])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[4:6])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[6:8])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, id[8:10])
+	b = append(b, '-')
+	return hex.AppendEncode(b, id[10:])
+}
+
+// dataCap is the capacity data starts with: room for the data of a
+// simple transition ({"from":"respond/analysis","to":"respond/containment"})
+// and most others, so building it allocates once.
+const dataCap = 128
 
 // data builds an audit record's Data: a flat JSON object. Keys are
 // written as given; SealAuditRecord puts them in canonical order.
@@ -203,6 +282,9 @@ type data struct{ b []byte }
 
 func (d *data) key(k string) {
 	if len(d.b) == 0 {
+		if d.b == nil {
+			d.b = make([]byte, 0, dataCap)
+		}
 		d.b = append(d.b, '{')
 	} else {
 		d.b = append(d.b, ',')
