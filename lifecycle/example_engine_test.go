@@ -228,12 +228,12 @@ func ExampleEngine_Tick() {
 	created := ev.CreatedAt
 
 	res, err := e.Tick(ctx, created.Add(10*time.Minute))
-	fmt.Printf("after 10m: %+v %v\n", res, err)
+	fmt.Printf("after 10m: fired %d, quiet %d, lost %d %v\n", res.Fired, res.Quiet, res.Lost, err)
 	res, err = e.Tick(ctx, created.Add(16*time.Minute))
-	fmt.Printf("after 16m: %+v %v\n", res, err)
+	fmt.Printf("after 16m: fired %d, quiet %d, lost %d %v\n", res.Fired, res.Quiet, res.Lost, err)
 	// A timer fires once.
 	res, err = e.Tick(ctx, created.Add(17*time.Minute))
-	fmt.Printf("after 17m: %+v %v\n", res, err)
+	fmt.Printf("after 17m: fired %d, quiet %d, lost %d %v\n", res.Fired, res.Quiet, res.Lost, err)
 
 	for a, err := range st.AuditTrail(ctx, "acme", ev.ID, 0) {
 		if err != nil {
@@ -251,9 +251,9 @@ func ExampleEngine_Tick() {
 		fmt.Println("outbox:", n.Type, n.Seq)
 	}
 	// Output:
-	// after 10m: {Fired:0 Quiet:0 Lost:0} <nil>
-	// after 16m: {Fired:1 Quiet:0 Lost:0} <nil>
-	// after 17m: {Fired:0 Quiet:0 Lost:0} <nil>
+	// after 10m: fired 0, quiet 0, lost 0 <nil>
+	// after 16m: fired 1, quiet 0, lost 0 <nil>
+	// after 17m: fired 0, quiet 0, lost 0 <nil>
 	// audit: 1 tool:edr create
 	// audit: 2 lifecycle:timer timer
 	// outbox: lifecycle.create 1

@@ -18,10 +18,22 @@ import (
 )
 
 // tick fires the timers due at at.
+// tick ticks at at and returns the counts; the listed timers are checked
+// against them (one entry per fired or quiet timer) and then dropped, so
+// tests compare counts.
 func (h *harness) tick(at time.Time) lifecycle.TickResult {
 	h.t.Helper()
 	res, err := h.e.Tick(h.ctx, at)
 	require.NoError(h.t, err)
+	require.Len(h.t, res.Timers, res.Fired+res.Quiet)
+	quiet := 0
+	for _, f := range res.Timers {
+		if f.Quiet {
+			quiet++
+		}
+	}
+	require.Equal(h.t, res.Quiet, quiet)
+	res.Timers = nil
 	return res
 }
 
