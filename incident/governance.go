@@ -53,7 +53,8 @@ type Assessment struct {
 	Severity Severity  `json:"severity,omitempty"`
 	Priority Priority  `json:"priority,omitempty"`
 	Category Category  `json:"category,omitzero"`
-	// Rationale says why; it may name people, so erasure may clear it.
+	// Rationale says why. ErasePersonalData keeps it: refer to people by
+	// ActorID here, never by name.
 	Rationale string `json:"rationale,omitempty"`
 }
 

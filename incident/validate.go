@@ -497,6 +497,15 @@ func (v *validator) assessments(as []Assessment) {
 			v.add(p.f("severity"), string(a.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
 		}
 		v.enum(p.f("priority"), string(a.Priority), a.Priority.Valid())
+		if !a.Category.IsZero() {
+			v.required(p.f("category").f("class"), a.Category.Class == "")
+			if a.Category.Class != "" {
+				if err := v.voc.Taxonomies.Check(a.Category); err != nil {
+					v.add(p.f("category"), a.Category.String(), RuleCategory, err.Error(), ErrUnknownCategory)
+				}
+			}
+		}
+		v.text(p.f("by"), string(a.By), MaxShortTextBytes)
 		v.text(p.f("rationale"), a.Rationale, MaxLongTextBytes)
 		if i > 0 && a.At.Before(as[i-1].At) {
 			v.add(p.f("at"), a.At.Format(time.RFC3339Nano), RuleTimelineOrder, "assessments must be in ascending order", ErrOrder)

@@ -855,6 +855,9 @@ func assessmentRuleCases() []ruleCase {
 			inc.Assessments[1].Severity = incident.SeveritySevere
 		})),
 		failCase(incident.RuleSeverity, "assessments_upper_case", "assessments[0].severity", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Severity = "Medium" })),
+		failCase(incident.RuleCategory, "assessments_unknown_category", "assessments[0].category", withIncident(func(inc *incident.Incident) {
+			inc.Assessments[0].Category = incident.Category{Class: "malicious-code", Type: "no-such-type"}
+		})),
 		validCase(incident.RuleSeverity, "assessment_without_severity_is_valid", withIncident(func(inc *incident.Incident) { inc.Assessments[0].Severity = "" })),
 
 		// text.length
