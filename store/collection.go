@@ -41,7 +41,7 @@ func (c Collection[T]) Put(w *Write, id string, version int64, v *T, now time.Ti
 	if c.Index != nil {
 		index = c.Index(v)
 	}
-	w.Documents = append(w.Documents, Document{Collection: c.Name, ID: id, Version: version, Index: index, Body: body, UpdatedAt: now.UTC()})
+	w.Documents = append(w.Documents, Document{Collection: c.Name, ID: id, Version: version, Index: index, Body: body, UpdatedAt: now.UTC().Truncate(time.Microsecond)})
 	return nil
 }
 

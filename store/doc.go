@@ -41,6 +41,31 @@
 // Commit sets the new versions and nothing else: the store has no clock,
 // and UpdatedAt is the lifecycle engine's to set.
 //
+// # What SQL stores taught the contract
+//
+// The SQLite and PostgreSQL adapters (module adapters) met this contract
+// early, and these rules are what they needed said:
+//
+//   - Times are kept to the microsecond, in UTC: SQL timestamp types hold
+//     no more. The lifecycle engine, the relay and Collection truncate
+//     every time they write to whole microseconds, so a round trip is
+//     exact on every store. Query.Match compares CreatedAt exactly; a
+//     store that keeps a record's CreatedAt in a microsecond column keeps
+//     its nanoseconds too (in the body or a second column) so that List and
+//     Count agree with Match.
+//   - The version a store keeps (its column) is the authority; a version
+//     inside a record's stored body is only a copy of it.
+//   - Audit trails are keyed by tenant and record ID, without the record's
+//     kind: record IDs are UUIDs, unique across kinds. Audit records,
+//     outbox entries and timers may name records that do not exist (the
+//     outbox carries checkpoints that name none), so no foreign key ties
+//     them to Records.
+//   - Sequence numbers (AuditRecord.Seq, OutboxEntry.Seq) fit a signed
+//     64-bit integer; Write.Check refuses larger ones.
+//   - Claim dead-letters a poison entry (attempts spent) when it meets one
+//     while looking for claimable entries, in the order it claims; it does
+//     not sweep the whole outbox.
+//
 // # Errors
 //
 // Implementations return (or wrap) the sentinels of this package for the

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/google/uuid"
@@ -89,6 +90,9 @@ func (w *Write) Check() error {
 		if a.RecordID == uuid.Nil || a.Seq == 0 {
 			return fmt.Errorf("%w: audit[%d] needs a record ID and a Seq ≥ 1", ErrInvalid, i)
 		}
+		if a.Seq > math.MaxInt64 {
+			return fmt.Errorf("%w: audit[%d] Seq %d does not fit a signed 64-bit integer", ErrInvalid, i, a.Seq)
+		}
 		if prev, ok := lastSeq[a.RecordID]; ok && a.Seq != prev+1 {
 			return fmt.Errorf("%w: audit[%d] of %s has Seq %d after %d", ErrInvalid, i, a.RecordID, a.Seq, prev)
 		}
@@ -98,6 +102,9 @@ func (w *Write) Check() error {
 	for i, e := range w.Outbox {
 		if e.ID == uuid.Nil || e.Type == "" || e.IdempotencyKey == "" {
 			return fmt.Errorf("%w: outbox[%d] needs an ID, a type and an idempotency key", ErrInvalid, i)
+		}
+		if e.Seq > math.MaxInt64 {
+			return fmt.Errorf("%w: outbox[%d] Seq %d does not fit a signed 64-bit integer", ErrInvalid, i, e.Seq)
 		}
 		if e.Payload != nil && !json.Valid(e.Payload) {
 			return fmt.Errorf("%w: outbox[%d] payload is not valid JSON", ErrInvalid, i)
