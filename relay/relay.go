@@ -119,7 +119,7 @@ func (r *Relay) Step(ctx context.Context, tenant string) (Result, error) {
 	// deliveries, measured from it, falls before the lease ends even when
 	// the clock is the real one.
 	started := time.Now()
-	now := r.cfg.clock().UTC().Truncate(time.Microsecond) // stores keep microseconds (package store)
+	now := r.cfg.clock().UTC()
 	batch, err := r.out.Claim(ctx, tenant, now, r.cfg.batch, r.cfg.lease)
 	if err != nil {
 		return Result{}, fmt.Errorf("relay: claim for tenant %q: %w", tenant, err)
@@ -209,7 +209,7 @@ func (r *Relay) handle(ctx, dctx context.Context, tenant string, e *store.Outbox
 		// Stopped mid-delivery: the receiver is not to blame.
 		return r.release(ctx, tenant, e, "relay stopped during delivery: "+err.Error())
 	}
-	now := r.cfg.clock().UTC().Truncate(time.Microsecond) // stores keep microseconds (package store)
+	now := r.cfg.clock().UTC()
 	f := store.Failure{Now: now, RetryAt: now, Reason: err.Error(), Permanent: notify.IsPermanent(err)}
 	if !f.Permanent && e.Attempts < e.MaxTries() {
 		delay := r.backoff(e.Attempts)
@@ -235,7 +235,7 @@ func (r *Relay) handle(ctx, dctx context.Context, tenant string, e *store.Outbox
 // towards its attempts (store.Failure.Release), so stopping a relay never
 // turns an undelivered entry into a dead letter.
 func (r *Relay) release(ctx context.Context, tenant string, e *store.OutboxEntry, reason string) (outcome, error) {
-	now := r.cfg.clock().UTC().Truncate(time.Microsecond) // stores keep microseconds (package store)
+	now := r.cfg.clock().UTC()
 	o, err := r.nack(ctx, tenant, e, store.Failure{Now: now, RetryAt: now, Reason: reason, Release: true})
 	if o == retried {
 		r.log(ctx, slog.LevelInfo, "relay: gave back undelivered entry", tenant, e, slog.String("reason", reason))

@@ -47,9 +47,10 @@
 // early, and these rules are what they needed said:
 //
 //   - Times are kept to the microsecond, in UTC: SQL timestamp types hold
-//     no more. The lifecycle engine, the relay and Collection truncate
-//     every time they write to whole microseconds, so a round trip is
-//     exact on every store. Query.Match compares CreatedAt exactly; a
+//     no more. The lifecycle engine and Collection truncate every time they
+//     write to whole microseconds, so a round trip is exact on every store;
+//     a store truncates the "now" it is given (Claim, Nack) the same way
+//     (the relay passes its clock's time as is). Query.Match compares CreatedAt exactly; a
 //     store that keeps a record's CreatedAt in a microsecond column keeps
 //     its nanoseconds too (in the body or a second column) so that List and
 //     Count agree with Match.
