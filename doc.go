@@ -19,9 +19,8 @@
 //	                                        4-11
 //	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      implemented (issue 4)
 //	                                        7-8
-//	3 Assess and decide                   27035-1 5.4; 27035-3 9 lifecycle,     lifecycle implemented
-//	                                                               triage         (issue 4); triage not
-//	                                                                              yet (issues 6, 7)
+//	3 Assess and decide                   27035-1 5.4; 27035-3 9 lifecycle,     implemented (issues 4,
+//	                                                               triage         6)
 //	4 Respond                             27035-1 5.5; 27035-3   lifecycle      implemented (issue 4)
 //	                                        10-12
 //	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        not yet (issue 11)
@@ -48,11 +47,12 @@
 // Implemented: the domain model (incident), the storage and notification
 // contracts with the in-memory store and conformance suites, the relay, and
 // lifecycle: the engine that moves records through the phases, with its
-// rules, roles, timers and audit trail. Not yet: triage and the regulatory
+// rules, roles, timers and audit trail; triage (decisions, SSVC, CVSS); the
+// SQLite and PostgreSQL stores (module adapters). Not yet: the regulatory
 // clocks (the engine takes them through lifecycle.ObligationSource),
 // metrics, lessons learned, preparation (playbook tasks come in through
 // lifecycle.TaskSource), coordination, the webhook notifier and the
-// adapters; their packages exist with a package comment that says so, and
+// NATS and Prometheus adapters; their packages exist with a package comment that says so, and
 // their issues are listed above. The ISO texts themselves were not
 // available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle
