@@ -529,7 +529,8 @@ func (c AddReview) apply(_ context.Context, _ *Engine, m *mutation, rec incident
 
 // SubmitReport records that an owed report was submitted (at At, default
 // now), which stops its timers; metrics measure it against Due and
-// LegalEnd.
+// LegalEnd. Obligations are recomputed, since a submission starts the
+// clock of the report that follows it.
 type SubmitReport struct {
 	ObligationID string
 	At           time.Time
@@ -538,7 +539,7 @@ type SubmitReport struct {
 // Action returns ActionSubmitReport.
 func (SubmitReport) Action() Action { return ActionSubmitReport }
 
-func (c SubmitReport) apply(_ context.Context, _ *Engine, m *mutation, rec incident.Record, d *data) error {
+func (c SubmitReport) apply(ctx context.Context, e *Engine, m *mutation, rec incident.Record, d *data) error {
 	o, err := obligation(rec, c.ObligationID)
 	if err != nil {
 		return err
@@ -552,7 +553,12 @@ func (c SubmitReport) apply(_ context.Context, _ *Engine, m *mutation, rec incid
 	}
 	o.SubmittedAt = at
 	d.str("obligation", o.ID)
-	return d.value("submitted_at", at)
+	if err := d.value("submitted_at", at); err != nil {
+		return err
+	}
+	// A submission starts the next report's clock (NIS2 final, DORA
+	// intermediate and final): ask the source again.
+	return refresh(ctx, e, m, rec, d)
 }
 
 // WaiveReport records, with a reason, that a computed report is not owed
