@@ -382,10 +382,15 @@ func (h Holiday) dates(y int) []Date {
 		d = Date{y, h.Month, h.Day}
 	case KindNthWeekday:
 		d = nthWeekday(y, h.Month, h.Weekday, h.N)
+		if d.Month != h.Month {
+			return nil // a fifth weekday the month does not have this year
+		}
 	case KindFixedOrNthWeekday:
 		d = Date{y, h.Month, h.Day}
 		if d.Weekday() != h.IfWeekday {
-			d = nthWeekday(y, h.Month, h.Weekday, h.N)
+			if d = nthWeekday(y, h.Month, h.Weekday, h.N); d.Month != h.Month {
+				return nil
+			}
 		}
 	case KindEaster:
 		d = Easter(y).AddDays(h.Offset)
@@ -406,7 +411,8 @@ func (h Holiday) dates(y int) []Date {
 	return []Date{d}
 }
 
-// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m.
+// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m;
+// a fifth weekday the month lacks falls in the next month (callers check).
 func nthWeekday(y int, m time.Month, w time.Weekday, n int) Date {
 	if n < 0 {
 		last := Date{y, m, DaysIn(y, m)}

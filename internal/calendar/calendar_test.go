@@ -283,3 +283,52 @@ func TestNoonNextWorkingDay(t *testing.T) {
 	_, _, err := NoonNextWorkingDay(de, utc("2036-01-05T09:00:00Z"))
 	assert.True(t, errors.Is(err, ErrOutOfRange))
 }
+
+// A fifth weekday that a month does not have is no holiday (and never a
+// day of the next month).
+func TestNthWeekdayThatDoesNotExist(t *testing.T) {
+	k, err := Compile(Calendar{Name: "X", Zone: "Europe/Berlin", From: 2026, To: 2026, Source: "test",
+		Holidays: []Holiday{{Name: "fifth Monday of February", Kind: KindNthWeekday, Month: time.February, Weekday: time.Monday, N: 5}}})
+	require.NoError(t, err)
+	_, hol, err := k.Holiday(date("2026-03-02"))
+	require.NoError(t, err)
+	assert.False(t, hol, "February 2026 has four Mondays: 2 March is not its fifth")
+	ds, _, err := k.Holidays(2026)
+	require.NoError(t, err)
+	assert.Empty(t, ds)
+}
+
+// Built-in data re-checked against the statutes (5 U.S.C. 6103(a), (b);
+// the Feiertagsgesetze of the Länder and Einigungsvertrag Art. 2(2)),
+// whole years, every day of the year.
+func TestBuiltinHolidaysWholeYears(t *testing.T) {
+	for _, tc := range []struct {
+		cal  string
+		year int
+		want []string
+	}{
+		{USFederal, 2026, []string{"2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-07-04",
+			"2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"}},
+		// 2027: Juneteenth, Christmas on Saturdays (observed Fridays); 1 January 2028 a Saturday → Friday 31 December 2027.
+		{USFederal, 2027, []string{"2027-01-01", "2027-01-18", "2027-02-15", "2027-05-31", "2027-06-18", "2027-06-19", "2027-07-04", "2027-07-05",
+			"2027-09-06", "2027-10-11", "2027-11-11", "2027-11-25", "2027-12-24", "2027-12-25", "2027-12-31"}},
+		// 2028: Veterans Day on a Saturday → Friday 10 November; Christmas on a Monday.
+		{USFederal, 2028, []string{"2028-01-01", "2028-01-17", "2028-02-21", "2028-05-29", "2028-06-19", "2028-07-04",
+			"2028-09-04", "2028-10-09", "2028-11-10", "2028-11-11", "2028-11-23", "2028-12-25"}},
+		{DE, 2026, []string{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25", "2026-10-03", "2026-12-25", "2026-12-26"}},
+		{DE, 2027, []string{"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17", "2027-10-03", "2027-12-25", "2027-12-26"}},
+		{FR, 2027, []string{"2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17", "2027-07-14", "2027-08-15",
+			"2027-11-01", "2027-11-11", "2027-12-25"}},
+		{NL, 2027, []string{"2027-01-01", "2027-03-29", "2027-04-27", "2027-05-05", "2027-05-06", "2027-05-17", "2027-12-25", "2027-12-26"}},
+		{IE, 2027, []string{"2027-01-01", "2027-02-01", "2027-03-17", "2027-03-29", "2027-05-03", "2027-06-07", "2027-08-02", "2027-10-25",
+			"2027-12-25", "2027-12-26"}},
+	} {
+		ds, _, err := cal(t, tc.cal).Holidays(tc.year)
+		require.NoError(t, err)
+		got := make([]string, len(ds))
+		for i, d := range ds {
+			got[i] = d.String()
+		}
+		assert.Equal(t, tc.want, got, "%s %d", tc.cal, tc.year)
+	}
+}
