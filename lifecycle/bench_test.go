@@ -6,11 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,15 +22,10 @@ import (
 )
 
 // The engine's benchmarks run on the memory store, with the default rules
-// and clock, and every timed iteration is one real call of the engine.
-// What a call needs (an incident in respond/analysis, an event in triage,
-// a due timer) is prepared outside the timed region in batches of
-// benchBatch (b.StopTimer once per batch, not per iteration), each batch in
-// a new store, followed by a runtime.GC, so that neither the preparation's
-// garbage nor a store that grows with b.N weighs on the figures; the
-// outbox, which nobody drains in a store this short-lived, is drained
-// where a store lives longer. Besides ns/op they report cpu-ns/op, the
-// process's CPU time per iteration (see cpuMeter).
+// and clock. The records they change are prepared in batches outside the
+// timed region (b.StopTimer once per batch, not per iteration), and the
+// outbox is drained there too, as a relay would, so that every timed
+// iteration is one real call of the engine in a steady state.
 
 const benchTenant = "acme"
 
@@ -68,43 +61,6 @@ func newBenchEnv(b *testing.B, opts ...lifecycle.Option) *benchEnv {
 		b.Fatal(err)
 	}
 	return &benchEnv{ctx: context.Background(), st: st, e: e}
-}
-
-// cpuMeter adds up the process's CPU time (user and system, every thread:
-// the garbage collector's too) over the timed parts of a benchmark and
-// reports it per iteration as cpu-ns/op. On a shared machine, where ns/op
-// also counts the time spent waiting for a core, it is the steadier
-// figure.
-type cpuMeter struct {
-	total, from time.Duration
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU() *cpuMeter { return &cpuMeter{from: processCPU()} }
-
-// stop stops the meter and the benchmark's timer.
-func (m *cpuMeter) stop(b *testing.B) {
-	m.total += processCPU() - m.from
-	b.StopTimer()
-}
-
-// start starts the benchmark's timer and the meter.
-func (m *cpuMeter) start(b *testing.B) {
-	b.StartTimer()
-	m.from = processCPU()
-}
-
-// report stops the meter and reports cpu-ns/op over b.N iterations.
-func (m *cpuMeter) report(b *testing.B) {
-	m.total += processCPU() - m.from
-	b.ReportMetric(float64(m.total.Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 func must(b *testing.B, err error) {
@@ -241,10 +197,9 @@ func benchTransition(b *testing.B, populated, fresh bool) {
 	keys := make([]lifecycle.Key, 0, benchBatch)
 	next, step := 0, 0
 	b.ReportAllocs()
-	cpu := startCPU()
 	for b.Loop() {
 		if next == len(keys) {
-			cpu.stop(b)
+			b.StopTimer()
 			if fresh {
 				env = newBenchEnv(b)
 			}
@@ -255,8 +210,7 @@ func benchTransition(b *testing.B, populated, fresh bool) {
 				keys = append(keys, env.incidentInAnalysis(b))
 			}
 			next, step = 0, 0
-			runtime.GC() // the preparation's garbage is not the transitions'
-			cpu.start(b)
+			b.StartTimer()
 		}
 		if _, err := env.e.Transition(env.ctx, benchIM, keys[next], respondWalk[step]); err != nil {
 			b.Fatal(err)
@@ -265,26 +219,19 @@ func benchTransition(b *testing.B, populated, fresh bool) {
 			next, step = next+1, 0
 		}
 	}
-	cpu.report(b)
 }
 
 // byHand is the irreducible work of a transition done without the engine:
-// a pooled looplab/fsm event on the engine's own transition table, an
-// encoding with encoding/json, its SHA-256, a map write.
+// a pooled looplab/fsm event on the engine's own transition table, the
+// record encoded with encoding/json, its SHA-256, a map write.
 type byHand struct {
 	events []fsm.EventDesc
 	pool   sync.Pool
-	stored map[uuid.UUID]handWritten
-}
-
-// handWritten is what byHand stores: the encoding and its hash.
-type handWritten struct {
-	json []byte
-	hash [sha256.Size]byte
+	stored map[uuid.UUID][]byte
 }
 
 func newByHand() *byHand {
-	h := &byHand{stored: make(map[uuid.UUID]handWritten)}
+	h := &byHand{stored: make(map[uuid.UUID][]byte)}
 	for _, t := range lifecycle.Transitions() {
 		for _, k := range t.Kinds {
 			if k == incident.KindIncident {
@@ -296,68 +243,44 @@ func newByHand() *byHand {
 	return h
 }
 
-func (h *byHand) transition(ctx context.Context, id uuid.UUID, from string, a lifecycle.Action, v any) error {
+func (h *byHand) transition(ctx context.Context, inc *incident.Incident, from string, a lifecycle.Action) error {
 	f, _ := h.pool.Get().(*fsm.FSM)
 	f.SetState(from)
 	if err := f.Event(ctx, string(a)); err != nil {
 		return err
 	}
 	h.pool.Put(f)
-	raw, err := json.Marshal(v)
+	raw, err := json.Marshal(inc)
 	if err != nil {
 		return err
 	}
-	h.stored[id] = handWritten{json: raw, hash: sha256.Sum256(raw)}
+	sum := sha256.Sum256(raw)
+	h.stored[inc.ID] = sum[:]
 	return nil
 }
 
 // BenchmarkTransitionByHand is the baseline of BenchmarkTransition, in the
 // same run: the same five fsm events on the same table, each followed by
-// an encoding/json Marshal, its SHA-256 and a map write. No copy, no
-// validation, no audit chain, no outbox.
-//
-//   - incident-json encodes the incident (one prepared as
-//     BenchmarkTransition's are), as a store that keeps JSON would;
-//   - audit-json encodes the transition's audit record instead (its data
-//     {"from":…,"to":…}, its hashes), which is all the engine encodes.
+// json.Marshal of an incident prepared as BenchmarkTransition's are, its
+// SHA-256 and a map write. No copy, no validation, no audit chain, no
+// outbox.
 func BenchmarkTransitionByHand(b *testing.B) {
 	env := newBenchEnv(b)
 	k := env.incidentInAnalysis(b)
 	rec, err := env.st.Get(env.ctx, benchTenant, k.Kind, k.ID)
 	must(b, err)
+	inc, _ := rec.(*incident.Incident)
+	h := newByHand()
 	from := []string{"respond/analysis", "respond/containment", "respond/eradication", "respond/recovery", "respond/conclusion"}
-	audits := make([]store.AuditRecord, len(respondWalk))
-	for i, a := range respondWalk {
-		to := "learn_lessons/conclusion"
-		if i+1 < len(from) {
-			to = from[i+1]
+	step := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := h.transition(env.ctx, inc, from[step], respondWalk[step]); err != nil {
+			b.Fatal(err)
 		}
-		audits[i] = store.AuditRecord{RecordID: k.ID, Seq: uint64(i + 4), At: time.Now().UTC(), Actor: benchIM.ID, Action: string(a),
-			Data:     json.RawMessage(`{"from":"` + from[i] + `","to":"` + to + `"}`),
-			PrevHash: make([]byte, sha256.Size), Hash: make([]byte, sha256.Size)}
-	}
-	for _, tc := range []struct {
-		name string
-		v    func(step int) any
-	}{
-		{"incident-json", func(int) any { return rec }},
-		{"audit-json", func(step int) any { return &audits[step] }},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			h := newByHand()
-			step := 0
-			b.ReportAllocs()
-			cpu := startCPU()
-			for b.Loop() {
-				if err := h.transition(env.ctx, k.ID, from[step], respondWalk[step], tc.v(step)); err != nil {
-					b.Fatal(err)
-				}
-				if step++; step == len(respondWalk) {
-					step = 0
-				}
-			}
-			cpu.report(b)
-		})
+		if step++; step == len(respondWalk) {
+			step = 0
+		}
 	}
 }
 
@@ -493,27 +416,24 @@ func BenchmarkTransitionParts(b *testing.B) {
 // BenchmarkAssessDeclare is one Engine.Assess that declares an event an
 // incident: the event closes and the incident is created, two records,
 // two audit records and two notices in one write. The events (created and
-// acknowledged) are prepared in batches outside the timer, each batch in a
-// new store.
+// acknowledged) are prepared in batches outside the timer.
 func BenchmarkAssessDeclare(b *testing.B) {
-	var env *benchEnv
+	env := newBenchEnv(b)
 	keys := make([]lifecycle.Key, 0, benchBatch)
 	next := 0
 	a := incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeIncident,
 		Severity: incident.SeverityHigh, Priority: incident.P2, Rationale: "credentials entered on the phishing page"}
 	b.ReportAllocs()
-	cpu := startCPU()
 	for b.Loop() {
 		if next == len(keys) {
-			cpu.stop(b)
-			env = newBenchEnv(b)
+			b.StopTimer()
+			env.drain(b)
 			keys = keys[:0]
 			for range benchBatch {
 				keys = append(keys, env.eventInTriage(b))
 			}
 			next = 0
-			runtime.GC()
-			cpu.start(b)
+			b.StartTimer()
 		}
 		res, err := env.e.Assess(env.ctx, benchPoC, keys[next], a)
 		if err != nil || res.Declared == nil {
@@ -521,7 +441,6 @@ func BenchmarkAssessDeclare(b *testing.B) {
 		}
 		next++
 	}
-	cpu.report(b)
 }
 
 // BenchmarkApplyChange is one Engine.Apply of a change that does not move
@@ -537,12 +456,11 @@ func BenchmarkApplyChange(b *testing.B) {
 	}
 	i := 0
 	b.ReportAllocs()
-	cpu := startCPU()
 	for b.Loop() {
 		if i%4096 == 4095 {
-			cpu.stop(b)
+			b.StopTimer()
 			env.drain(b)
-			cpu.start(b)
+			b.StartTimer()
 		}
 		j := i % len(keys)
 		restricted[j] = !restricted[j]
@@ -551,7 +469,6 @@ func BenchmarkApplyChange(b *testing.B) {
 		}
 		i++
 	}
-	cpu.report(b)
 }
 
 // BenchmarkTick is Engine.Tick per fired timer: events created in
@@ -559,30 +476,27 @@ func BenchmarkApplyChange(b *testing.B) {
 // are all due; each firing reads the timer's record, seals an escalation
 // audit record and writes the record, the audit record, the notice and
 // the fired timer in one Commit. The events are created in batches outside
-// the timer, each batch in a new store; one Tick fires a batch (DueTimers
-// reads 64 at a time).
+// the timer; one Tick fires a batch (DueTimers reads 64 at a time).
 func BenchmarkTick(b *testing.B) {
+	env := newBenchEnv(b)
 	due := time.Now().Add(48 * time.Hour)
 	b.ReportAllocs()
-	cpu := startCPU()
 	for fired := 0; fired < b.N; {
 		n := min(benchBatch, b.N-fired)
-		cpu.stop(b)
-		env := newBenchEnv(b)
+		b.StopTimer()
+		env.drain(b)
 		for range n {
 			ev, err := env.e.Factory().NewEvent(env.ctx, benchTenant, "Suspicious login", benchReporter.ID)
 			must(b, err)
 			must(b, env.e.Create(env.ctx, benchReporter, ev))
 		}
-		runtime.GC()
-		cpu.start(b)
+		b.StartTimer()
 		res, err := env.e.Tick(env.ctx, due)
 		if err != nil || res.Fired != n {
 			b.Fatal(err, res, n)
 		}
 		fired += n
 	}
-	cpu.report(b)
 }
 
 // checkpointRecords is how many records BenchmarkCheckpoint covers, each
@@ -607,16 +521,14 @@ func BenchmarkCheckpoint(b *testing.B) {
 	}
 	env.drain(b)
 	b.ReportAllocs()
-	cpu := startCPU()
 	for b.Loop() {
 		cp, err := env.e.Checkpoint(env.ctx)
 		if err != nil || cp.Count != checkpointRecords {
 			b.Fatal(err)
 		}
-		cpu.stop(b)
+		b.StopTimer()
 		env.drain(b)
-		cpu.start(b)
+		b.StartTimer()
 	}
-	cpu.report(b)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*checkpointRecords), "ns/record")
 }

@@ -382,15 +382,10 @@ func (h Holiday) dates(y int) []Date {
 		d = Date{y, h.Month, h.Day}
 	case KindNthWeekday:
 		d = nthWeekday(y, h.Month, h.Weekday, h.N)
-		if d.Month != h.Month {
-			return nil // a fifth weekday the month does not have this year
-		}
 	case KindFixedOrNthWeekday:
 		d = Date{y, h.Month, h.Day}
 		if d.Weekday() != h.IfWeekday {
-			if d = nthWeekday(y, h.Month, h.Weekday, h.N); d.Month != h.Month {
-				return nil
-			}
+			d = nthWeekday(y, h.Month, h.Weekday, h.N)
 		}
 	case KindEaster:
 		d = Easter(y).AddDays(h.Offset)
@@ -411,8 +406,7 @@ func (h Holiday) dates(y int) []Date {
 	return []Date{d}
 }
 
-// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m;
-// a fifth weekday the month lacks falls in the next month (callers check).
+// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m.
 func nthWeekday(y int, m time.Month, w time.Weekday, n int) Date {
 	if n < 0 {
 		last := Date{y, m, DaysIn(y, m)}
