@@ -92,8 +92,8 @@ func (e *Engine) armTask(ctx context.Context, m *mutation, rec incident.Record, 
 
 // refreshObligations asks the obligation source for an incident's
 // reports, merges them by ID (a new one is added; a known one not yet
-// submitted or waived takes the new times; none is dropped: a host waives
-// what no longer applies) and arms their timers. It returns the IDs it
+// submitted or waived takes the new times, report kind and article; none
+// is dropped: a host waives what no longer applies) and arms their timers. It returns the IDs it
 // added or moved.
 func (e *Engine) refreshObligations(ctx context.Context, m *mutation, rec incident.Record) ([]string, error) {
 	inc, ok := rec.(*incident.Incident)
@@ -116,8 +116,13 @@ func (e *Engine) refreshObligations(ctx context.Context, m *mutation, rec incide
 			changed = append(changed, o.ID)
 		case inc.Obligations[i].SubmittedAt.IsZero() && inc.Obligations[i].Waived == "":
 			cur := &inc.Obligations[i]
-			if !cur.Due.Equal(o.Due) || !cur.LegalEnd.Equal(o.LegalEnd) || !cur.StartAt.Equal(o.StartAt) {
+			if !cur.Due.Equal(o.Due) || !cur.LegalEnd.Equal(o.LegalEnd) || !cur.StartAt.Equal(o.StartAt) ||
+				cur.Report != o.Report || cur.Article != o.Article || cur.StartEvent != o.StartEvent {
+				// The source may also rename what is owed (a NIS2 final
+				// report that becomes a progress report while the
+				// incident is ongoing).
 				cur.StartEvent, cur.StartAt, cur.Due, cur.LegalEnd = o.StartEvent, o.StartAt, o.Due, o.LegalEnd
+				cur.Report, cur.Article = o.Report, o.Article
 				changed = append(changed, o.ID)
 			}
 		}

@@ -255,6 +255,7 @@ type Compiled struct {
 	last     int // day number of 31 December To
 	days     map[int]string
 	def      Calendar
+	zt       zoneTable
 }
 
 // Compile validates c and computes its holidays. Every bad field is
@@ -341,7 +342,7 @@ func Compile(c Calendar) (*Compiled, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	k := &Compiled{name: c.Name, loc: loc, from: c.From, to: c.To, days: map[int]string{}, def: clone(c)}
+	k := &Compiled{name: c.Name, loc: loc, from: c.From, to: c.To, days: map[int]string{}, def: clone(c), zt: newZoneTable(loc, c.From, c.To)}
 	k.first, k.last = Date{c.From, 1, 1}.days(), Date{c.To, 12, 31}.days()
 	// One year either side, so that an observed day crossing the new
 	// year (1 January on a Saturday → 31 December) is not lost.
@@ -382,10 +383,15 @@ func (h Holiday) dates(y int) []Date {
 		d = Date{y, h.Month, h.Day}
 	case KindNthWeekday:
 		d = nthWeekday(y, h.Month, h.Weekday, h.N)
+		if d.Month != h.Month {
+			return nil // a fifth weekday the month does not have this year
+		}
 	case KindFixedOrNthWeekday:
 		d = Date{y, h.Month, h.Day}
 		if d.Weekday() != h.IfWeekday {
-			d = nthWeekday(y, h.Month, h.Weekday, h.N)
+			if d = nthWeekday(y, h.Month, h.Weekday, h.N); d.Month != h.Month {
+				return nil
+			}
 		}
 	case KindEaster:
 		d = Easter(y).AddDays(h.Offset)
@@ -406,7 +412,8 @@ func (h Holiday) dates(y int) []Date {
 	return []Date{d}
 }
 
-// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m.
+// nthWeekday returns the n-th (or, for -1, the last) weekday w of month m;
+// a fifth weekday the month lacks falls in the next month (callers check).
 func nthWeekday(y int, m time.Month, w time.Weekday, n int) Date {
 	if n < 0 {
 		last := Date{y, m, DaysIn(y, m)}
@@ -522,7 +529,7 @@ func (k *Compiled) AddWorkingDays(d Date, n int) (Date, error) {
 // At returns the instant of the wall-clock time hh:mm:ss on d in the
 // calendar's zone.
 func (k *Compiled) At(d Date, hh, mm, ss int) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, hh, mm, ss, 0, k.loc)
+	return k.fromLocal(int64(d.days())*86400+int64(hh*3600+mm*60+ss), 0)
 }
 
 // EndOfDay returns 23:59:59 of d in the calendar's zone (see the package
@@ -530,4 +537,7 @@ func (k *Compiled) At(d Date, hh, mm, ss int) time.Time {
 func (k *Compiled) EndOfDay(d Date) time.Time { return k.At(d, 23, 59, 59) }
 
 // DateOf returns the civil date of t in the calendar's zone.
-func (k *Compiled) DateOf(t time.Time) Date { return DateOf(t, k.loc) }
+func (k *Compiled) DateOf(t time.Time) Date {
+	day, _ := k.local(t)
+	return fromDays(day)
+}

@@ -3,6 +3,7 @@ package calendar
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -282,4 +283,107 @@ func TestNoonNextWorkingDay(t *testing.T) {
 	}
 	_, _, err := NoonNextWorkingDay(de, utc("2036-01-05T09:00:00Z"))
 	assert.True(t, errors.Is(err, ErrOutOfRange))
+}
+
+// A fifth weekday that a month does not have is no holiday (and never a
+// day of the next month).
+func TestNthWeekdayThatDoesNotExist(t *testing.T) {
+	k, err := Compile(Calendar{Name: "X", Zone: "Europe/Berlin", From: 2026, To: 2026, Source: "test",
+		Holidays: []Holiday{{Name: "fifth Monday of February", Kind: KindNthWeekday, Month: time.February, Weekday: time.Monday, N: 5}}})
+	require.NoError(t, err)
+	_, hol, err := k.Holiday(date("2026-03-02"))
+	require.NoError(t, err)
+	assert.False(t, hol, "February 2026 has four Mondays: 2 March is not its fifth")
+	ds, _, err := k.Holidays(2026)
+	require.NoError(t, err)
+	assert.Empty(t, ds)
+}
+
+// Built-in data re-checked against the statutes (5 U.S.C. 6103(a), (b);
+// the Feiertagsgesetze of the Länder and Einigungsvertrag Art. 2(2)),
+// whole years, every day of the year.
+func TestBuiltinHolidaysWholeYears(t *testing.T) {
+	for _, tc := range []struct {
+		cal  string
+		year int
+		want []string
+	}{
+		{USFederal, 2026, []string{"2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03", "2026-07-04",
+			"2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25"}},
+		// 2027: Juneteenth, Christmas on Saturdays (observed Fridays); 1 January 2028 a Saturday → Friday 31 December 2027.
+		{USFederal, 2027, []string{"2027-01-01", "2027-01-18", "2027-02-15", "2027-05-31", "2027-06-18", "2027-06-19", "2027-07-04", "2027-07-05",
+			"2027-09-06", "2027-10-11", "2027-11-11", "2027-11-25", "2027-12-24", "2027-12-25", "2027-12-31"}},
+		// 2028: Veterans Day on a Saturday → Friday 10 November; Christmas on a Monday.
+		{USFederal, 2028, []string{"2028-01-01", "2028-01-17", "2028-02-21", "2028-05-29", "2028-06-19", "2028-07-04",
+			"2028-09-04", "2028-10-09", "2028-11-10", "2028-11-11", "2028-11-23", "2028-12-25"}},
+		{DE, 2026, []string{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25", "2026-10-03", "2026-12-25", "2026-12-26"}},
+		{DE, 2027, []string{"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-17", "2027-10-03", "2027-12-25", "2027-12-26"}},
+		{FR, 2027, []string{"2027-01-01", "2027-03-29", "2027-05-01", "2027-05-06", "2027-05-08", "2027-05-17", "2027-07-14", "2027-08-15",
+			"2027-11-01", "2027-11-11", "2027-12-25"}},
+		{NL, 2027, []string{"2027-01-01", "2027-03-29", "2027-04-27", "2027-05-05", "2027-05-06", "2027-05-17", "2027-12-25", "2027-12-26"}},
+		{IE, 2027, []string{"2027-01-01", "2027-02-01", "2027-03-17", "2027-03-29", "2027-05-03", "2027-06-07", "2027-08-02", "2027-10-25",
+			"2027-12-25", "2027-12-26"}},
+	} {
+		ds, _, err := cal(t, tc.cal).Holidays(tc.year)
+		require.NoError(t, err)
+		got := make([]string, len(ds))
+		for i, d := range ds {
+			got[i] = d.String()
+		}
+		assert.Equal(t, tc.want, got, "%s %d", tc.cal, tc.year)
+	}
+}
+
+// The zone table gives the results of package time, to the nanosecond
+// and the zone: every quarter hour (and a second either side of every
+// transition) of every built-in calendar's coverage, plus years outside
+// the table.
+func TestZoneTableMatchesPackageTime(t *testing.T) {
+	for _, c := range Builtins() {
+		k := cal(t, c.Name)
+		from := time.Date(c.From-2, 1, 1, 0, 0, 0, 0, time.UTC)
+		to := time.Date(c.To+3, 1, 1, 0, 0, 0, 0, time.UTC)
+		check := func(u time.Time) {
+			lt := u.In(k.loc)
+			y, m, d := lt.Date()
+			if got := k.DateOf(u); got != (Date{y, m, d}) {
+				t.Fatalf("%s DateOf(%s) = %s, want %04d-%02d-%02d", c.Name, u, got, y, m, d)
+			}
+			hh, mm, ss := lt.Clock()
+			want := time.Date(y, m, d, hh, mm, ss, 0, k.loc)
+			if got := k.At(Date{y, m, d}, hh, mm, ss); got != want {
+				t.Fatalf("%s At(%s) = %v, want %v", c.Name, lt, got, want)
+			}
+			// Wall-clock hours across a change, with a fraction of a second.
+			for _, n := range []int{1, 24, 72} {
+				want := time.Date(y, m, d, hh+n, mm, ss, 123, k.loc)
+				day, sec := k.local(u)
+				if got := k.fromLocal(int64(day)*86400+sec+int64(n)*3600, 123); got != want {
+					t.Fatalf("%s %s + %d wall hours = %v, want %v", c.Name, lt, n, got, want)
+				}
+			}
+		}
+		for u := from; u.Before(to); u = u.Add(15 * time.Minute) {
+			check(u)
+		}
+		for _, sp := range k.zt.spans {
+			for _, b := range []int64{sp.start, sp.end} {
+				if b > -1<<40 && b < 1<<40 {
+					for _, dd := range []int64{-3601, -1, 0, 1, 3599} {
+						check(time.Unix(b+dd, 0))
+					}
+				}
+			}
+		}
+		// Gaps and overlaps of the local clock: At resolves them as time.Date does.
+		for d := date(fmt.Sprintf("%d-01-01", c.From)); d.Year <= c.To; d = d.AddDays(1) {
+			for _, hh := range []int{0, 1, 2, 3, 24} {
+				for _, mm := range []int{0, 30} {
+					if got, want := k.At(d, hh, mm, 0), time.Date(d.Year, d.Month, d.Day, hh, mm, 0, 0, k.loc); got != want {
+						t.Fatalf("%s At(%s %02d:%02d) = %v, want %v", c.Name, d, hh, mm, got, want)
+					}
+				}
+			}
+		}
+	}
 }

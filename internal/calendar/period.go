@@ -86,11 +86,10 @@ func End(r Rule, k *Compiled, t time.Time, p Period) (due, legal time.Time, err 
 	if !p.Valid() {
 		return time.Time{}, time.Time{}, fmt.Errorf("calendar: invalid period %q", p)
 	}
-	loc := k.loc
-	lt := t.In(loc)
+	day, sec := k.local(t)
 	if p.Unit == Hours {
 		elapsed := t.Add(time.Duration(p.N) * time.Hour)
-		wall := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour()+p.N, lt.Minute(), lt.Second(), lt.Nanosecond(), loc)
+		wall := k.fromLocal(int64(day)*86400+sec+int64(p.N)*3600, t.Nanosecond())
 		due = elapsed
 		if wall.Before(due) {
 			due = wall
@@ -100,10 +99,10 @@ func End(r Rule, k *Compiled, t time.Time, p Period) (due, legal time.Time, err 
 		}
 		// 3(1): the hour of the event is not counted: the period starts
 		// at the beginning of the next hour and ends N hours later.
-		floor := t.Add(-time.Duration(lt.Minute())*time.Minute - time.Duration(lt.Second())*time.Second - time.Duration(lt.Nanosecond()))
+		floor := t.Add(-time.Duration(sec%3600)*time.Second - time.Duration(t.Nanosecond()))
 		return due, floor.Add(time.Duration(p.N+1) * time.Hour), nil
 	}
-	start := k.DateOf(t)
+	start := fromDays(day)
 	var last Date
 	switch p.Unit {
 	case Days:
@@ -113,7 +112,7 @@ func End(r Rule, k *Compiled, t time.Time, p Period) (due, legal time.Time, err 
 	case Months:
 		last = start.AddMonths(p.N)
 	}
-	due = k.At(last, lt.Hour(), lt.Minute(), lt.Second())
+	due = k.fromLocal(int64(last.days())*86400+sec, 0)
 	switch r {
 	case RuleElapsed:
 		return due, due, nil
@@ -189,13 +188,13 @@ func BusinessDays(k *Compiled, t time.Time, n, cutoffHour, cutoffMinute int) (du
 	if n < 1 || n > 1000 {
 		return time.Time{}, time.Time{}, fmt.Errorf("calendar: invalid number of business days %d", n)
 	}
-	lt := t.In(k.loc)
-	d := k.DateOf(t)
+	day, sec := k.local(t)
+	d := fromDays(day)
 	ok, err := k.IsWorkingDay(d)
 	if err != nil {
 		return time.Time{}, time.Time{}, err
 	}
-	hh, mm, ss := lt.Hour(), lt.Minute(), lt.Second()
+	hh, mm, ss := int(sec/3600), int(sec%3600/60), int(sec%60)
 	steps := n
 	if !ok {
 		// B.1: the period begins to run on, and includes, the first

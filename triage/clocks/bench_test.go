@@ -49,3 +49,16 @@ func BenchmarkComputeUncompiled(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSource is what the engine calls per change: Source with its
+// compiled profile cached.
+func BenchmarkSource(b *testing.B) {
+	s := Source{Profile: benchProfile}
+	inc := benchInc()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.ObligationsFor(b.Context(), inc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

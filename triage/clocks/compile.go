@@ -36,6 +36,9 @@ type nis2C struct {
 	ms, auth, pre string
 	cal           *calendar.Compiled
 	rule          CountingRule
+	// Obligation IDs and article texts, built once.
+	idEarly, idNotif, idFinal, idFinalE, subNotif        string
+	artEarly, artNotif, artFinal, artProgress, artFinalE string
 }
 
 type doraC struct {
@@ -43,6 +46,15 @@ type doraC struct {
 	noRelief bool // Art. 5(6)
 	auth     string
 	cal      *calendar.Compiled
+	// relieved maps an article text to its text with the Art. 5(4)
+	// relief noted (built once, read-only).
+	relieved map[string]string
+}
+
+var doraRelieved = map[string]string{
+	artDORAInitial:      artDORAInitial + artDORARelief,
+	artDORAIntermediate: artDORAIntermediate + artDORARelief,
+	artDORAFinal:        artDORAFinal + artDORARelief,
 }
 
 type craC struct {
@@ -139,12 +151,25 @@ func compile(p *Profile) (*Computer, error) {
 	if n := p.NIS2; n != nil {
 		v.oneOf("nis2.entity_type", n.EntityType, NIS2Essential, NIS2Important, NIS2TrustServiceProvider)
 		v.counting("nis2.counting", n.Counting)
-		c.nis2 = &nis2C{tsp: n.EntityType == NIS2TrustServiceProvider, ms: n.MemberState, pre: "nis2-" + strings.ToLower(n.MemberState) + "-",
+		nc := &nis2C{tsp: n.EntityType == NIS2TrustServiceProvider, ms: n.MemberState, pre: "nis2-" + strings.ToLower(n.MemberState) + "-",
 			auth: or(n.Authority, "CSIRT or competent authority ("+n.MemberState+")"), cal: msCal("nis2.member_state", n.MemberState), rule: orRule(n.Counting, CountEU1182)}
+		nc.idEarly, nc.idNotif, nc.idFinal, nc.idFinalE = nc.pre+"early-warning", nc.pre+"notification", nc.pre+"final", nc.pre+"final-after-handling"
+		nc.subNotif = nc.idNotif + " submitted"
+		nc.artEarly = "NIS2 Art. 23(4)(a) [C]: within 24 hours; counted under " + string(nc.rule) + " (" + n.MemberState + " transposition [U])"
+		nc.artNotif = "NIS2 Art. 23(4)(b) [C]: within 72 hours"
+		if nc.tsp {
+			nc.artNotif = "NIS2 Art. 23(4) second subparagraph [C]: trust service provider, within 24 hours"
+		}
+		nc.artFinal = "NIS2 Art. 23(4)(d) [C]: final report one month after the notification was submitted; if the incident is still ongoing then, " +
+			"Art. 23(4)(e): a progress report instead, and the final report within one month of handling (" + nc.pre + "final-after-handling, from the recovered anchor)"
+		nc.artProgress = "NIS2 Art. 23(4)(e) [C]: the incident was ongoing when the final report was due: a progress report then (one month after the notification was submitted), " +
+			"the final report within one month of handling (" + nc.pre + "final-after-handling)"
+		nc.artFinalE = "NIS2 Art. 23(4)(e) [C]: final report within one month of the handling of the incident (recovered; closed where recovered is not recorded)"
+		c.nis2 = nc
 	}
 	if d := p.DORA; d != nil {
 		v.oneOf("dora.entity_type", d.EntityType, DORACreditInstitution, DORACentralCounterparty, DORATradingVenue, DORAOther)
-		c.dora = &doraC{exempt: d.EntityType != DORAOther || d.NIS2EssentialOrImportant, noRelief: d.ReliefDisapplied,
+		c.dora = &doraC{exempt: d.EntityType != DORAOther || d.NIS2EssentialOrImportant, noRelief: d.ReliefDisapplied, relieved: doraRelieved,
 			auth: or(d.Authority, "competent authority ("+d.MemberState+")"), cal: msCal("dora.member_state", d.MemberState)}
 	}
 	if r := p.CRA; r != nil {
@@ -152,7 +177,12 @@ func compile(p *Profile) (*Computer, error) {
 		if r.AppliesFrom == "" {
 			from = time.Date(2026, 9, 11, 0, 0, 0, 0, time.UTC)
 		}
-		c.cra = &craC{auth: or(r.Authority, "coordinator CSIRT and ENISA (single reporting platform)"), cal: msCal("cra.member_state", r.MemberState), from: from}
+		cc := &craC{auth: or(r.Authority, "coordinator CSIRT and ENISA (single reporting platform)"), cal: msCal("cra.member_state", r.MemberState)}
+		if cc.cal != nil {
+			// Midnight at the start of the day, in the Member State.
+			cc.from = cc.cal.At(calendar.DateOf(from, time.UTC), 0, 0, 0)
+		}
+		c.cra = cc
 	}
 	if s := p.SEC; s != nil {
 		cs := &secC{cal: getCal("sec.calendar", or(s.Calendar, calendar.USFederal), "SEC business days"), cutH: 17, cutM: 30}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iso27035/iso27035/incident"
@@ -42,10 +43,28 @@ type Delay struct {
 	Basis string
 }
 
+// ExploitedVulnerability is an actively exploited vulnerability in a
+// product with digital elements that the manufacturer became aware of
+// (CRA Art. 14(1)–(2)). The incident record has no field for it yet, so
+// the host passes it in Inputs; its reports are owed under a profile with
+// CRA. IDs are cra-vuln-<lower-case ID>-early-warning, -notification and
+// -final.
+type ExploitedVulnerability struct {
+	// ID names the vulnerability (a CVE or the host's own identifier).
+	ID string
+	// AwareAt is when the manufacturer became aware of the active
+	// exploitation (the clock of Art. 14(2)(a) and (b)).
+	AwareAt time.Time
+	// MeasureAvailableAt is when a corrective or mitigating measure became
+	// available (the clock of Art. 14(2)(c)); zero while there is none.
+	MeasureAvailableAt time.Time
+}
+
 // Inputs are what an incident record does not hold yet (see the package
-// documentation): lawful delays.
+// documentation): lawful delays, actively exploited vulnerabilities.
 type Inputs struct {
-	Delays []Delay
+	Delays          []Delay
+	Vulnerabilities []ExploitedVulnerability
 }
 
 // Compute returns every report owed on inc under profile p, as of now: an
@@ -60,14 +79,22 @@ func Compute(p Profile, inc *incident.Incident, now time.Time) ([]incident.Oblig
 }
 
 // Source is the engine's obligation source (lifecycle.ObligationSource):
-// it computes from the incident's own times, with no clock.
+// it computes from the incident's own times, with no clock. It compiles
+// its profile once: the compiled profile is cached (package-wide, a few
+// profiles) under a deep copy of the profile and reused only for a
+// profile equal to it field by field, so a host that changes a profile
+// in place gets it recompiled.
 type Source struct {
 	Profile Profile
 }
 
 // ObligationsFor implements lifecycle.ObligationSource.
 func (s Source) ObligationsFor(_ context.Context, inc *incident.Incident) ([]incident.Obligation, error) {
-	return Compute(s.Profile, inc, time.Time{})
+	c, err := compiledCached(&s.Profile)
+	if err != nil {
+		return nil, err
+	}
+	return c.Compute(inc, time.Time{})
 }
 
 // ComputerSource is Source over a compiled profile, for hosts that
@@ -110,11 +137,36 @@ func (c *Computer) ComputeWith(inc *incident.Incident, now time.Time, in Inputs)
 	if inc == nil || inc.Outcome == incident.OutcomeNotIncident || inc.Outcome == incident.OutcomeNearMiss || inc.MergedInto != [16]byte{} {
 		return nil, nil
 	}
-	x := &run{c: c, inc: inc, now: now, out: make([]incident.Obligation, 0, 16)}
-	for _, f := range []func() error{x.gdpr, x.nis2, x.dora, x.cra, x.sec, x.hipaa, x.circia, x.custom} {
-		if err := f(); err != nil {
-			return nil, err
-		}
+	x, _ := runPool.Get().(*run) // the pool holds only *run
+	x.c, x.inc, x.now = c, inc, now
+	defer x.release()
+	err := x.gdpr()
+	if err == nil {
+		err = x.nis2()
+	}
+	if err == nil {
+		err = x.dora()
+	}
+	if err == nil {
+		err = x.cra()
+	}
+	if err == nil {
+		err = x.sec()
+	}
+	if err == nil {
+		err = x.hipaa()
+	}
+	if err == nil {
+		err = x.circia()
+	}
+	if err == nil {
+		err = x.custom()
+	}
+	if err == nil {
+		err = x.craVulnerabilities(in.Vulnerabilities)
+	}
+	if err != nil {
+		return nil, err
 	}
 	for _, d := range in.Delays {
 		i := slices.IndexFunc(x.out, func(o incident.Obligation) bool { return o.ID == d.ObligationID })
@@ -128,22 +180,36 @@ func (c *Computer) ComputeWith(inc *incident.Incident, now time.Time, in Inputs)
 		o.Due, o.LegalEnd = d.Until.UTC(), time.Time{}
 		o.Article += " — delayed: " + d.Basis
 	}
-	// Sort pointers, then copy once: an Obligation is large.
-	ps := make([]*incident.Obligation, len(x.out))
+	// Sort indices (an Obligation is large), then copy once into a slice
+	// of the exact length: the only allocation of a computation.
+	idx := x.idx[:0]
 	for i := range x.out {
-		ps[i] = &x.out[i]
+		idx = append(idx, i)
 	}
-	slices.SortFunc(ps, func(a, b *incident.Obligation) int {
-		if n := a.Due.Compare(b.Due); n != 0 {
+	slices.SortFunc(idx, func(a, b int) int {
+		if n := x.out[a].Due.Compare(x.out[b].Due); n != 0 {
 			return n
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(x.out[a].ID, x.out[b].ID)
 	})
-	out := make([]incident.Obligation, len(ps))
-	for i, p := range ps {
-		out[i] = *p
+	out := make([]incident.Obligation, len(idx))
+	for i, j := range idx {
+		out[i] = x.out[j]
 	}
+	x.idx = idx
 	return out, nil
+}
+
+// runPool recycles the scratch space of a computation.
+var runPool = sync.Pool{New: func() any { return &run{out: make([]incident.Obligation, 0, 32), idx: make([]int, 0, 32)} }}
+
+// release clears the scratch space (it must not keep an incident alive)
+// and returns it to the pool.
+func (x *run) release() {
+	clear(x.out)
+	x.out, x.idx = x.out[:0], x.idx[:0]
+	x.c, x.inc, x.now = nil, nil, time.Time{}
+	runPool.Put(x)
 }
 
 type run struct {
@@ -151,6 +217,7 @@ type run struct {
 	inc *incident.Incident
 	now time.Time
 	out []incident.Obligation
+	idx []int
 }
 
 // known filters a time by the as-of cut-off.
@@ -249,6 +316,8 @@ var (
 	h24 = Period{N: 24, Unit: calendar.Hours}
 	h72 = Period{N: 72, Unit: calendar.Hours}
 	m1  = Period{N: 1, Unit: calendar.Months}
+	d14 = Period{N: 14, Unit: calendar.Days}
+	d60 = Period{N: 60, Unit: calendar.Days}
 )
 
 // gdpr: Regulation (EU) 2016/679.
@@ -306,18 +375,17 @@ func (x *run) nis2() error {
 	}
 	base := incident.Obligation{Regime: "nis2", Authority: n.auth, StartEvent: event, StartAt: start}
 	o := base
-	o.ID, o.Report, o.Article = n.pre+"early-warning", "early_warning", "NIS2 Art. 23(4)(a) [C]: within 24 hours; counted under "+string(n.rule)+" ("+n.ms+" transposition [U])"
+	o.ID, o.Report, o.Article = n.idEarly, "early_warning", n.artEarly
 	if err := x.period(o, n.rule, n.cal, h24); err != nil {
 		return err
 	}
 	o = base
-	o.ID, o.Report = n.pre+"notification", "notification"
+	o.ID, o.Report, o.Article = n.idNotif, "notification", n.artNotif
 	p := h72
-	o.Article = "NIS2 Art. 23(4)(b) [C]: within 72 hours"
 	if n.tsp {
 		// Art. 23(4) second subparagraph [C]: trust service providers,
 		// 24 hours.
-		p, o.Article = h24, "NIS2 Art. 23(4) second subparagraph [C]: trust service provider, within 24 hours"
+		p = h24
 	}
 	if err := x.period(o, n.rule, n.cal, p); err != nil {
 		return err
@@ -325,14 +393,78 @@ func (x *run) nis2() error {
 	// Art. 23(4)(c) intermediate reports are owed on request only (no
 	// clock); (d) the final report runs from the SUBMISSION of the
 	// notification [C].
-	if ts, ok := x.submitted(n.pre + "notification"); ok {
-		o = base
-		o.ID, o.Report, o.StartEvent, o.StartAt = n.pre+"final", "final", n.pre+"notification submitted", ts
-		o.Article = "NIS2 Art. 23(4)(d) [C]: one month after the notification was submitted; if still ongoing, a progress report then and the final within a month of handling (23(4)(e))"
-		return x.period(o, n.rule, n.cal, m1)
+	ts, ok := x.submitted(n.idNotif)
+	if !ok {
+		return nil
 	}
-	return nil
+	o = base
+	o.ID, o.Report, o.StartEvent, o.StartAt, o.Article = n.idFinal, "final", n.subNotif, ts, n.artFinal
+	due, legal, err := calendar.End(n.rule, n.cal, ts, m1)
+	if err != nil {
+		return fmt.Errorf("clocks: %s: %w", o.ID, err)
+	}
+	o.Due, o.LegalEnd = due, legal
+	// Art. 23(4)(e) [C]: an incident still ongoing when the final report
+	// is submitted gets a progress report "at that time" and the final
+	// report "within one month of their handling of the incident". The
+	// report due under (d) is therefore the final report or, if the
+	// incident is ongoing then, the progress report: one obligation
+	// (nis2-<ms>-final), whose Report becomes "progress" once the record
+	// shows the incident was ongoing at that time. "That time" is the
+	// report's submission when recorded, else its deadline (LegalEnd).
+	// Handling ends when the incident has been recovered from (Art. 6(8):
+	// incident handling is the actions "to respond to and recover from an
+	// incident"): the recovered anchor, or closed where recovered is not
+	// recorded, the earlier of the two (conservative: a final report
+	// earlier). The final report after handling (nis2-<ms>-final-after-
+	// handling) appears once handling is recorded after that time.
+	ref := legal
+	sub, subOK := x.submitted(o.ID)
+	if subOK {
+		ref = sub
+	}
+	h, hEvent, hOK := x.handled()
+	if hOK && !h.After(ref) {
+		x.add(o) // handled in time: (d) the final report
+		return nil
+	}
+	if hOK || subOK {
+		o.Report, o.Article = "progress", n.artProgress
+	}
+	x.add(o)
+	if !hOK {
+		return nil
+	}
+	o = base
+	o.ID, o.Report, o.StartEvent, o.StartAt, o.Article = n.idFinalE, "final", hEvent, h, n.artFinalE
+	return x.period(o, n.rule, n.cal, m1)
 }
+
+// handled returns when the incident's handling ended, for NIS2 Art.
+// 23(4)(e): the earlier of the recovered and closed anchors.
+func (x *run) handled() (time.Time, string, bool) {
+	r, rok := x.anchor(incident.AnchorRecovered)
+	c, cok := x.anchor(incident.AnchorClosed)
+	switch {
+	case rok && (!cok || !c.Before(r)):
+		return r, string(incident.AnchorRecovered), true
+	case cok:
+		if rok {
+			return c, string(incident.AnchorClosed), true
+		}
+		return c, string(incident.AnchorClosed) + " (handled; recovered not recorded)", true
+	}
+	return time.Time{}, "", false
+}
+
+// DORA article texts; a report moved by the Art. 5(4) relief says so.
+const (
+	artDORAInitial      = "DORA Art. 19(4)(a); RTS 2025/301 Art. 5(1)(a), 5(2) [C]: classification + 4 h, at the latest awareness + 24 h"
+	artDORAIntermediate = "DORA Art. 19(4)(b); RTS 2025/301 Art. 5(1)(b) [C]: 72 hours after the initial notification"
+	artDORAFinal        = "DORA Art. 19(4)(c); RTS 2025/301 Art. 5(1)(c) [C]: one month after the latest intermediate report"
+	artDORARelief       = "; Art. 5(4): noon of the next working day"
+	artDORARecovered    = "RTS 2025/301 Art. 5(1)(b) [C]: updated intermediate report without undue delay, and in any case when regular activities have been recovered (no period: due at once)"
+)
 
 // dora: Regulation (EU) 2022/2554 Art. 19, RTS (EU) 2025/301 Art. 5.
 func (x *run) dora() error {
@@ -355,7 +487,7 @@ func (x *run) dora() error {
 	base := incident.Obligation{Regime: "dora", Authority: d.auth}
 	o := base
 	o.ID, o.Report, o.StartEvent, o.StartAt = "dora-initial", "initial", event, start
-	o.Article = "DORA Art. 19(4)(a); RTS 2025/301 Art. 5(1)(a), 5(2) [C]: classification + 4 h, at the latest awareness + 24 h"
+	o.Article = artDORAInitial
 	if err := x.doraAdd(o, p, !d.exempt); err != nil {
 		return err
 	}
@@ -364,9 +496,25 @@ func (x *run) dora() error {
 	if ts, ok := x.submitted("dora-initial"); ok {
 		o = base
 		o.ID, o.Report, o.StartEvent, o.StartAt = "dora-intermediate", "intermediate", "dora-initial submitted", ts
-		o.Article = "DORA Art. 19(4)(b); RTS 2025/301 Art. 5(1)(b) [C]: 72 hours after the initial notification"
+		o.Article = artDORAIntermediate
 		if err := x.doraAdd(o, h72, !d.exempt); err != nil {
 			return err
+		}
+	}
+	// Art. 5(1)(b) [C]: "an updated intermediate report without undue
+	// delay, and in any case when the regular activities have been
+	// recovered". Regular activities are recovered at the earlier of the
+	// recovered and service_restored anchors (conservative). An
+	// intermediate report submitted after that already says so; one
+	// submitted before it owes the update, due at once (no period, no
+	// legal end; no Art. 5(4) relief, which moves time limits only). Its
+	// submission starts the final report's month like any intermediate.
+	if ti, ok := x.submitted("dora-intermediate"); ok {
+		if tr, ev, ok := x.recoveredDORA(); ok && tr.After(ti) {
+			o = base
+			o.ID, o.Report, o.StartEvent, o.StartAt, o.Due = "dora-intermediate-recovered", "intermediate", ev, tr, tr
+			o.Article = artDORARecovered
+			x.add(o)
 		}
 	}
 	// Art. 5(1)(c) [C, corrected]: one month after the intermediate
@@ -384,10 +532,21 @@ func (x *run) dora() error {
 	if !latest.IsZero() {
 		o = base
 		o.ID, o.Report, o.StartEvent, o.StartAt = "dora-final", "final", id+" submitted", latest
-		o.Article = "DORA Art. 19(4)(c); RTS 2025/301 Art. 5(1)(c) [C]: one month after the latest intermediate report"
+		o.Article = artDORAFinal
 		return x.doraAdd(o, m1, true)
 	}
 	return nil
+}
+
+// recoveredDORA returns when regular activities were recovered: the
+// earlier of the recovered and service_restored anchors.
+func (x *run) recoveredDORA() (time.Time, string, bool) {
+	r, rok := x.anchor(incident.AnchorRecovered)
+	sr, sok := x.anchor(incident.AnchorServiceRestored)
+	if sok && (!rok || sr.Before(r)) {
+		return sr, string(incident.AnchorServiceRestored), true
+	}
+	return r, string(incident.AnchorRecovered), rok
 }
 
 // doraAdd computes a DORA deadline. The legal end is counted under Reg.
@@ -419,7 +578,7 @@ func (x *run) doraAdd(o incident.Obligation, p Period, relief bool) error {
 		}
 		if ok {
 			legal = moved
-			o.Article += "; Art. 5(4): noon of the next working day"
+			o.Article = d.relieved[o.Article]
 		}
 	} else {
 		// The calendar must still know the year: a deadline computed
@@ -444,38 +603,83 @@ func (x *run) cra() error {
 	if !ok {
 		return nil
 	}
-	from := r.cal.At(calendar.DateOf(r.from, time.UTC), 0, 0, 0)
 	base := incident.Obligation{Regime: "cra", Authority: r.auth, StartEvent: event, StartAt: start}
-	add := func(o incident.Obligation, p Period) error {
-		due, legal, err := calendar.End(CountEU1182, r.cal, o.StartAt, p)
-		if err != nil {
-			return fmt.Errorf("clocks: %s: %w", o.ID, err)
-		}
-		if legal.Before(from) {
-			return nil // before Art. 14 applied
-		}
-		o.Due, o.LegalEnd = due, legal
-		x.add(o)
-		return nil
-	}
 	o := base
 	o.ID, o.Report, o.Article = "cra-early-warning", "early_warning", "CRA Art. 14(4)(a) [C]: within 24 hours of awareness"
-	if err := add(o, h24); err != nil {
+	if err := x.craAdd(o, h24); err != nil {
 		return err
 	}
 	o = base
 	o.ID, o.Report, o.Article = "cra-notification", "notification", "CRA Art. 14(4)(b) [C]: within 72 hours of awareness"
-	if err := add(o, h72); err != nil {
+	if err := x.craAdd(o, h72); err != nil {
 		return err
 	}
-	// The vulnerability track's final report (Art. 14(2)(c): 14 days
-	// after a corrective or mitigating measure is available) needs an
-	// anchor the record does not have; a host adds it as a custom rule.
 	if ts, ok := x.submitted("cra-notification"); ok {
 		o = base
 		o.ID, o.Report, o.StartEvent, o.StartAt = "cra-final", "final", "cra-notification submitted", ts
 		o.Article = "CRA Art. 14(4)(c) [C]: within one month after the incident notification"
-		return add(o, m1)
+		return x.craAdd(o, m1)
+	}
+	return nil
+}
+
+// craAdd adds a CRA report counted under Reg. 1182/71 (the CRA is a
+// Regulation), unless its legal end is before Art. 14 applied.
+func (x *run) craAdd(o incident.Obligation, p Period) error {
+	r := x.c.cra
+	due, legal, err := calendar.End(CountEU1182, r.cal, o.StartAt, p)
+	if err != nil {
+		return fmt.Errorf("clocks: %s: %w", o.ID, err)
+	}
+	if legal.Before(r.from) {
+		return nil // before Art. 14 applied
+	}
+	o.Due, o.LegalEnd = due, legal
+	x.add(o)
+	return nil
+}
+
+// craVulnerabilities: Regulation (EU) 2024/2847 Art. 14(2) [C], actively
+// exploited vulnerabilities, from the host's Inputs (the record has no
+// field for them): early warning 24 hours and vulnerability notification
+// 72 hours from awareness; final report no later than 14 days after a
+// corrective or mitigating measure is available.
+func (x *run) craVulnerabilities(vs []ExploitedVulnerability) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	r := x.c.cra
+	if r == nil {
+		return fmt.Errorf("clocks: exploited vulnerabilities given, but the profile has no CRA regime")
+	}
+	for _, v := range vs {
+		if strings.TrimSpace(v.ID) == "" || v.AwareAt.IsZero() {
+			return fmt.Errorf("clocks: exploited vulnerability %q: ID and AwareAt are required", v.ID)
+		}
+		pre := "cra-vuln-" + strings.ToLower(v.ID) + "-"
+		aw, ok := x.known(v.AwareAt)
+		if !ok {
+			continue
+		}
+		base := incident.Obligation{Regime: "cra", Authority: r.auth, StartEvent: "aware of active exploitation (" + v.ID + ")", StartAt: aw}
+		o := base
+		o.ID, o.Report, o.Article = pre+"early-warning", "early_warning", "CRA Art. 14(2)(a) [C]: actively exploited vulnerability, within 24 hours of awareness"
+		if err := x.craAdd(o, h24); err != nil {
+			return err
+		}
+		o = base
+		o.ID, o.Report, o.Article = pre+"notification", "notification", "CRA Art. 14(2)(b) [C]: vulnerability notification within 72 hours of awareness"
+		if err := x.craAdd(o, h72); err != nil {
+			return err
+		}
+		if tm, ok := x.known(v.MeasureAvailableAt); ok {
+			o = base
+			o.ID, o.Report, o.StartEvent, o.StartAt = pre+"final", "final", "corrective or mitigating measure available", tm
+			o.Article = "CRA Art. 14(2)(c) [C]: final report no later than 14 days after a corrective or mitigating measure is available"
+			if err := x.craAdd(o, d14); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -507,6 +711,8 @@ func (x *run) sec() error {
 	return nil
 }
 
+var articleMediaUnknown = fmt.Sprintf("45 CFR 164.406 [S]: owed if more than %d residents of one State (residents not yet counted)", MediaThreshold)
+
 // hipaa: 45 CFR 164.400–414.
 func (x *run) hipaa() error {
 	h := x.c.hipaa
@@ -524,7 +730,6 @@ func (x *run) hipaa() error {
 	} else {
 		return nil
 	}
-	d60 := Period{N: 60, Unit: calendar.Days}
 	base := incident.Obligation{Regime: "hipaa", StartEvent: event, StartAt: start}
 	if h.ba {
 		o := base
@@ -538,7 +743,7 @@ func (x *run) hipaa() error {
 	if err := x.period(o, h.rule, h.cal, d60); err != nil {
 		return err
 	}
-	subjects, known := x.inc.Facts.DataSubjects.Value, x.inc.Facts.DataSubjects.Known()
+	subjects, known := asOf(&x.inc.Facts.DataSubjects, x.now)
 	if known && subjects < HHSImmediateThreshold {
 		// 164.408(c) [C]: a log, to the Secretary not later than 60 days
 		// after the end of the calendar year of discovery.
@@ -562,10 +767,9 @@ func (x *run) hipaa() error {
 	// 164.406 [S]: more than 500 residents of one State: prominent media
 	// outlets serving it. Unknown residents with an unknown or large
 	// count: owed until shown otherwise (conservative; waive it then).
-	res := x.inc.Facts.ResidentsByState
-	if res.Known() {
-		states := make([]string, 0, len(res.Value))
-		for st, n := range res.Value {
+	if res, ok := asOf(&x.inc.Facts.ResidentsByState, x.now); ok {
+		states := make([]string, 0, len(res))
+		for st, n := range res {
 			if n > MediaThreshold {
 				states = append(states, st)
 			}
@@ -582,7 +786,7 @@ func (x *run) hipaa() error {
 	} else if !known || subjects > MediaThreshold {
 		o = base
 		o.ID, o.Report, o.Authority = "hipaa-media", "media", "prominent media outlets (States not yet known)"
-		o.Article = fmt.Sprintf("45 CFR 164.406 [S]: owed if more than %d residents of one State (residents not yet counted)", MediaThreshold)
+		o.Article = articleMediaUnknown
 		if err := x.period(o, h.rule, h.cal, d60); err != nil {
 			return err
 		}
@@ -676,4 +880,22 @@ func (x *run) fact(name string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return x.known(t)
+}
+
+// asOf returns the value a fact held at now (zero now: its current
+// value), and false when no value was known by then.
+func asOf[T any](f *incident.Fact[T], now time.Time) (T, bool) {
+	var zero T
+	if !f.Known() {
+		return zero, false
+	}
+	if now.IsZero() || !f.KnownAt.After(now) {
+		return f.Value, true
+	}
+	for i := len(f.History) - 1; i >= 0; i-- {
+		if r := f.History[i]; !r.KnownAt.IsZero() && !r.KnownAt.After(now) {
+			return r.Value, true
+		}
+	}
+	return zero, false
 }

@@ -17,13 +17,19 @@
 //   - NIS2 Art. 23(4), essential, important or trust service provider, per
 //     Member State: nis2-<ms>-early-warning (24 h), -notification (72 h;
 //     24 h for a trust service provider), -final (one month after the
-//     notification was submitted);
+//     notification was submitted) and -final-after-handling (see below);
 //   - DORA with RTS 2025/301 Art. 5, by entity type: dora-initial,
-//     dora-intermediate (72 h after the initial was submitted), dora-final
-//     (one month after the latest intermediate), with the weekend and
-//     bank-holiday relief of Art. 5(4)–(6);
-//   - CRA Art. 14(4), manufacturers, from 11 September 2026:
-//     cra-early-warning, cra-notification, cra-final;
+//     dora-intermediate (72 h after the initial was submitted),
+//     dora-intermediate-recovered (the updated intermediate report owed
+//     when regular activities have been recovered after the intermediate
+//     was submitted, Art. 5(1)(b)), dora-final (one month after the latest
+//     intermediate), with the weekend and bank-holiday relief of Art.
+//     5(4)–(6);
+//   - CRA Art. 14, manufacturers, from 11 September 2026: severe incidents
+//     (14(4)) cra-early-warning, cra-notification, cra-final; actively
+//     exploited vulnerabilities (14(2)), given as Inputs.Vulnerabilities,
+//     cra-vuln-<id>-early-warning (24 h), -notification (72 h) and -final
+//     (14 days after a corrective or mitigating measure is available);
 //   - SEC Form 8-K Item 1.05: sec-8k-1.05;
 //   - HIPAA, covered entity or business associate: hipaa-individuals,
 //     hipaa-hhs or hipaa-hhs-annual, hipaa-media-<state>, hipaa-ba-notice;
@@ -64,9 +70,32 @@
 // SubmitReport): a submitted report stops its own clock and starts the
 // next one.
 //
+// # NIS2 progress report (Art. 23(4)(e))
+//
+// An incident still ongoing when the final report is due gets a progress
+// report "at that time" and a final report "within one month of their
+// handling of the incident". nis2-<ms>-final is the report due one month
+// after the notification: the final report or, where the incident is
+// ongoing then, the progress report (its Report reads "progress" once the
+// record shows that). "Then" is the report's submission where recorded,
+// else its deadline. Handling ends when the incident has been recovered
+// from (Art. 6(8): incident handling includes responding to and recovering
+// from it): the recovered anchor, or closed where recovered is not
+// recorded, whichever is earlier. Once handling is recorded after "then",
+// nis2-<ms>-final-after-handling runs one month from it. An engine that
+// keeps a merged obligation's Report and Article (lifecycle does) shows
+// the first text; the times are always current.
+//
 // # Lawful delays
 //
 // Attorney General delays (Form 8-K Item 1.05(c)) and law-enforcement
-// delays (45 CFR 164.412) are Inputs of ComputeWith: the incident record
-// has no field for them yet.
+// delays (45 CFR 164.412) are Inputs of ComputeWith, as are the actively
+// exploited vulnerabilities of CRA Art. 14(2): the incident record has no
+// field for them yet (ComputerSource.Inputs supplies them to the engine).
+//
+// # Performance
+//
+// Compile does the work that does not depend on the incident (calendars,
+// zones, article texts, IDs); Computer.Compute then allocates only the
+// returned slice. Source caches compiled profiles (see Source).
 package clocks
