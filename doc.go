@@ -25,7 +25,7 @@
 //	                                        10-12
 //	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        not yet (issue 11)
 //	                                        12
-//	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage         not yet (issue 7)
+//	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage/clocks  implemented (issue 7)
 //	                                        SEC, HIPAA, CIRCIA
 //	Performance measurement               27035-2 11.3.2         metrics        not yet (issue 8)
 //	Coordination across organisations     27035-4                coordination   not yet (issue 12)
@@ -48,9 +48,9 @@
 // contracts with the in-memory store and conformance suites, the relay, and
 // lifecycle: the engine that moves records through the phases, with its
 // rules, roles, timers and audit trail; triage (decisions, SSVC, CVSS); the
-// SQLite and PostgreSQL stores (module adapters). Not yet: the regulatory
-// clocks (the engine takes them through lifecycle.ObligationSource),
-// metrics, lessons learned, preparation (playbook tasks come in through
+// SQLite and PostgreSQL stores (module adapters); the regulatory clocks
+// (triage/clocks, an engine lifecycle.ObligationSource); metrics. Not yet:
+// lessons learned, preparation (playbook tasks come in through
 // lifecycle.TaskSource), coordination, the webhook notifier and the
 // NATS and Prometheus adapters; their packages exist with a package comment that says so, and
 // their issues are listed above. The ISO texts themselves were not
