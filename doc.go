@@ -27,7 +27,7 @@
 //	                                        12
 //	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage/clocks  implemented (issue 7)
 //	                                        SEC, HIPAA, CIRCIA
-//	Performance measurement               27035-2 11.3.2         metrics        not yet (issue 8)
+//	Performance measurement               27035-2 11.3.2         metrics        implemented (issue 8)
 //	Coordination across organisations     27035-4                coordination   not yet (issue 12)
 //	Audit trail (records of actions,      27035-1 5; CSF         lifecycle      implemented (hash chain,
 //	  their integrity and provenance)       RS.AN-06                             checkpoints, exports)
