@@ -52,7 +52,7 @@
 // (triage/clocks, an engine lifecycle.ObligationSource); metrics. Not yet:
 // lessons learned, preparation (playbook tasks come in through
 // lifecycle.TaskSource), coordination, the webhook notifier and the
-// NATS and Prometheus adapters; their packages exist with a package comment that says so, and
+// NATS adapter; their packages exist with a package comment that says so, and
 // their issues are listed above. The ISO texts themselves were not
 // available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle
