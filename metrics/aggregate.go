@@ -244,8 +244,11 @@ func (a *Aggregator) inPeriod(t time.Time) bool {
 	return (a.o.From.IsZero() || !t.Before(a.o.From)) && a.beforeUntil(t)
 }
 
+// reached reports whether ts is known and lies before Until. A timestamp
+// without an instant is unknown even when it carries a precision or the
+// estimated flag (Timestamp.IsZero is false for it).
 func (a *Aggregator) reached(ts incident.Timestamp) bool {
-	return !ts.IsZero() && a.beforeUntil(ts.Earliest())
+	return !ts.At.IsZero() && a.beforeUntil(ts.Earliest())
 }
 
 func seconds(d time.Duration) float64 { return float64(d) / 1e9 }
@@ -453,8 +456,10 @@ func (a *Aggregator) applyCohort(g *group, f *facts) {
 	case incident.OutcomeIncident:
 		g.fp.Denominator++
 		g.nm.Denominator++
-	default: // under watch
+	case incident.OutcomeUnderWatch:
 		g.fp.Denominator++
+	default: // not an outcome (unvalidated input): not determined either
+		g.fp.LeftOut.Unknown++
 	}
 	for i, t := range a.o.SLA {
 		if f.severity != t.Severity {
@@ -687,7 +692,19 @@ func (a *Aggregator) mergeGroup(x, y *group) error {
 // package panics on a quantile outside [0, 1].
 var quantiles = [...]float64{0.5, 0.9, 0.95, 0.99}
 
-func dur(s float64) time.Duration { return time.Duration(math.Round(s * 1e9)) }
+// dur converts seconds to a Duration, saturating like time.Time.Sub: a
+// float64 at or beyond ±2^63 ns does not convert to int64 (the result is
+// implementation-defined, negative on amd64).
+func dur(s float64) time.Duration {
+	ns := math.Round(s * 1e9)
+	switch {
+	case ns >= math.MaxInt64: // float64(MaxInt64) is 2^63
+		return math.MaxInt64
+	case ns <= math.MinInt64:
+		return math.MinInt64
+	}
+	return time.Duration(ns)
+}
 
 // exactStats sorts v in place and aggregates it.
 func exactStats(v []float64) Stats {

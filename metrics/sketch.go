@@ -66,12 +66,12 @@ func (s *Sketch) Min() float64 { return s.min }
 // Max returns the largest value added; 0 when empty.
 func (s *Sketch) Max() float64 { return s.max }
 
-// Add adds x. Negative values and NaN are not durations: Add counts them
-// as zero, and callers (this package) never pass them.
+// Add adds x. Negative values, NaN and +Inf are not durations: Add counts
+// them as zero, and callers (this package) never pass them.
 func (s *Sketch) Add(x float64) {
-	if !(x >= SketchMinValue) { // also catches NaN
+	if !(x >= SketchMinValue) || math.IsInf(x, 1) { // also catches NaN
 		x = math.Max(0, x)
-		if math.IsNaN(x) {
+		if math.IsNaN(x) || math.IsInf(x, 1) {
 			x = 0
 		}
 		s.zero++

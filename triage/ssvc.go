@@ -268,6 +268,9 @@ func (t *DecisionTable) Rows() []DecisionRow {
 //
 // Decide does not allocate unless it returns an error.
 func (t *DecisionTable) Decide(values map[string]string) (string, error) {
+	if t.empty() {
+		return "", errEmptyTable(t)
+	}
 	cell := 0
 	for i := range t.points {
 		p := &t.points[i]
@@ -299,6 +302,9 @@ func (t *DecisionTable) Decide(values map[string]string) (string, error) {
 //
 // DecideValues does not allocate unless it returns an error.
 func (t *DecisionTable) DecideValues(values ...string) (string, error) {
+	if t.empty() {
+		return "", errEmptyTable(t)
+	}
 	if len(values) != len(t.points) {
 		return "", &SSVCInputError{Table: t.name,
 			Reason: fmt.Sprintf("got %d values, the table has %d decision points", len(values), len(t.points))}
@@ -323,6 +329,9 @@ func (t *DecisionTable) DecideValues(values ...string) (string, error) {
 //
 // DecideIndex does not allocate unless it returns an error.
 func (t *DecisionTable) DecideIndex(ordinals []int) (string, error) {
+	if t.empty() {
+		return "", errEmptyTable(t)
+	}
 	if len(ordinals) != len(t.points) {
 		return "", &SSVCInputError{Table: t.name,
 			Reason: fmt.Sprintf("got %d ordinals, the table has %d decision points", len(ordinals), len(t.points))}
@@ -336,6 +345,19 @@ func (t *DecisionTable) DecideIndex(ordinals []int) (string, error) {
 		cell += ord * t.strides[i]
 	}
 	return t.outcome.Values[t.cells[cell]], nil
+}
+
+// empty reports whether t has no cells: a nil or zero DecisionTable, not
+// built by ParseSSVCCSV or CISATree.
+func (t *DecisionTable) empty() bool { return t == nil || len(t.cells) == 0 }
+
+// errEmptyTable is the error of the Decide methods of an empty table.
+func errEmptyTable(t *DecisionTable) error {
+	e := &SSVCInputError{Reason: "the decision table is empty (build one with ParseSSVCCSV or CISATree)"}
+	if t != nil {
+		e.Table = t.name
+	}
+	return e
 }
 
 func (t *DecisionTable) unknownValue(p *DecisionPoint, v string) error {

@@ -503,3 +503,20 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// TestDecisionTableZeroValue: a DecisionTable not built by ParseSSVCCSV
+// (the zero value, or a nil pointer) has no cells; its Decide methods
+// return an ErrSSVCInput error instead of panicking on an index.
+func TestDecisionTableZeroValue(t *testing.T) {
+	for name, tab := range map[string]*DecisionTable{"zero": {}, "nil": nil} {
+		if _, err := tab.DecideValues(); !errors.Is(err, ErrSSVCInput) {
+			t.Errorf("%s: DecideValues() = %v, want ErrSSVCInput", name, err)
+		}
+		if _, err := tab.Decide(map[string]string{}); !errors.Is(err, ErrSSVCInput) {
+			t.Errorf("%s: Decide({}) = %v, want ErrSSVCInput", name, err)
+		}
+		if _, err := tab.DecideIndex(nil); !errors.Is(err, ErrSSVCInput) {
+			t.Errorf("%s: DecideIndex(nil) = %v, want ErrSSVCInput", name, err)
+		}
+	}
+}
