@@ -3,9 +3,7 @@ package lifecycle
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -16,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iso27035/iso27035/incident"
+	"github.com/iso27035/iso27035/internal/strictjson"
 )
 
 // MaxRulesBytes is the largest rules document ParseRules reads (1 MiB).
@@ -25,9 +24,6 @@ const MaxRulesBytes = 1 << 20
 
 // maxStatusNameBytes bounds a custom status name.
 const maxStatusNameBytes = 200
-
-// maxListedProblems is how many problems RulesError.Error spells out.
-const maxListedProblems = 5
 
 // MarshalJSON writes the duration as a Go duration string, as
 // time.Duration.String does ("15m0s", "24h0m0s").
@@ -75,12 +71,7 @@ type RulesProblem struct {
 }
 
 // String is "field: reason".
-func (p RulesProblem) String() string {
-	if p.Field == "" {
-		return p.Reason
-	}
-	return p.Field + ": " + p.Reason
-}
+func (p RulesProblem) String() string { return strictjson.Problem(p).String() }
 
 // RulesError reports rules that cannot be used: every problem found, in a
 // deterministic order (the order of the fields of Rules, map keys
@@ -91,27 +82,7 @@ type RulesError struct {
 
 // Error lists the first few problems and says how many there are.
 func (e *RulesError) Error() string {
-	var b strings.Builder
-	b.WriteString("lifecycle: invalid rules")
-	switch n := len(e.Problems); {
-	case n == 0:
-		return b.String()
-	case n > 1:
-		fmt.Fprintf(&b, " (%d problems)", n)
-	}
-	for i, p := range e.Problems {
-		if i == maxListedProblems {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-i)
-			break
-		}
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(p.String())
-	}
-	return b.String()
+	return strictjson.Message("lifecycle: invalid rules", e.Problems)
 }
 
 // Unwrap returns ErrInvalidRules.
@@ -135,24 +106,9 @@ func ParseRules(data []byte) (*Rules, error) {
 			Reason: fmt.Sprintf("rules are %d bytes, over the limit of %d (MaxRulesBytes)", len(data), MaxRulesBytes),
 		}}}
 	}
-	// First pass: walk the tokens against the shape of Rules, to name
-	// every unknown, repeated or mistyped field with its full path
-	// (encoding/json stops at the first, and names no array index).
-	if problems := scanRules(data); len(problems) > 0 {
-		return nil, &RulesError{Problems: problems}
-	}
-	// Second pass: decode. The scan has checked what the decoder checks;
-	// should they disagree, the decoder's word stands.
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	r := new(Rules)
-	if err := dec.Decode(r); err != nil {
-		return nil, &RulesError{Problems: []RulesProblem{decodeProblem(err)}}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, &RulesError{Problems: []RulesProblem{{
-			Value: dec.InputOffset(), Reason: "unexpected data after the rules object",
-		}}}
+	if problems := strictjson.Parse(data, r, rulesJSON); len(problems) > 0 {
+		return nil, &RulesError{Problems: strictjson.Convert[RulesProblem](problems)}
 	}
 	r.normalize()
 	if err := r.Validate(); err != nil {
@@ -161,28 +117,25 @@ func ParseRules(data []byte) (*Rules, error) {
 	return r, nil
 }
 
+// rulesJSON is how ParseRules reads a rules document.
+var rulesJSON = strictjson.Options{
+	Document:  "rules",
+	NotObject: "rules must be a JSON object",
+	Class:     ErrInvalidRules,
+	Text:      func(t reflect.Type) bool { return t == reflect.TypeFor[Duration]() },
+	CheckText: func(_ reflect.Type, str string) string {
+		if _, err := time.ParseDuration(str); err != nil {
+			return fmt.Sprintf("%q is not a duration: %s", str, durationAdvice)
+		}
+		return ""
+	},
+	NotText: func(_ reflect.Type, desc string) string { return durationAdvice + ", not " + desc },
+}
+
 // decodeProblem turns an encoding/json error into a problem, with the
 // field path when the decoder gives one.
 func decodeProblem(err error) RulesProblem {
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
-	switch {
-	case errors.As(err, &typeErr):
-		return RulesProblem{Field: typeErr.Field, Value: typeErr.Value,
-			Reason: fmt.Sprintf("cannot read JSON %s as %s", typeErr.Value, typeErr.Type)}
-	case errors.As(err, &syntaxErr):
-		return RulesProblem{Value: syntaxErr.Offset,
-			Reason: fmt.Sprintf("invalid JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return RulesProblem{Reason: "invalid JSON: unexpected end of input"}
-	}
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		if key, qerr := strconv.Unquote(name); qerr == nil {
-			return RulesProblem{Field: key, Value: key, Reason: "unknown field"}
-		}
-	}
-	return RulesProblem{Reason: strings.TrimPrefix(msg, "lifecycle: invalid rules: ")}
+	return RulesProblem(strictjson.DecodeProblem(err, ErrInvalidRules))
 }
 
 // normalize makes empty lists and maps nil, so that a document reads the
@@ -271,7 +224,7 @@ func (r *Rules) Validate() error {
 		v.add("approver_roles", nil, "second_approver_at is set but no role may approve: list at least one role")
 	}
 	for _, sev := range slices.Sorted(maps.Keys(r.AcknowledgeWithin)) {
-		field := joinKey("acknowledge_within", string(sev))
+		field := strictjson.JoinKey("acknowledge_within", string(sev))
 		if sev != "" && !scale.Contains(sev) {
 			v.add(field, sev, notOnScale(scale, sev))
 		}
@@ -283,7 +236,7 @@ func (r *Rules) Validate() error {
 		v.add("report_due_soon", time.Duration(r.ReportDueSoon).String(), "must not be negative (0 disables the warning)")
 	}
 	for _, a := range slices.Sorted(maps.Keys(r.Permissions)) {
-		field := joinKey("permissions", string(a))
+		field := strictjson.JoinKey("permissions", string(a))
 		if !a.Valid() {
 			v.add(field, a, fmt.Sprintf("unknown action %q", a))
 		}
@@ -403,301 +356,4 @@ func notOnScale(scale *incident.SeverityScale, s incident.Severity) string {
 		levels[i] = string(l.Name)
 	}
 	return fmt.Sprintf("%q is not a level of severity scale %q (levels: %s)", s, scale.Name, strings.Join(levels, ", "))
-}
-
-// joinKey appends an object key to a JSON path: path.key for plain keys,
-// path["key"] for any other (the empty key, spaces, dots).
-func joinKey(path, key string) string {
-	plain := key != ""
-	for i, c := range key {
-		letter := c == '_' || c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-		digit := '0' <= c && c <= '9'
-		if !letter && (i == 0 || !digit) {
-			plain = false
-			break
-		}
-	}
-	switch {
-	case !plain:
-		return path + "[" + strconv.Quote(key) + "]"
-	case path == "":
-		return key
-	}
-	return path + "." + key
-}
-
-// A rulesScanner walks the JSON tokens of a rules document alongside the
-// Go type it will be decoded into, and notes every unknown, repeated or
-// mistyped field with its path. Its recursion follows the Go type, whose
-// depth is fixed; values it skips are skipped iteratively, so deeply
-// nested input cannot exhaust the stack.
-type rulesScanner struct {
-	dec      *json.Decoder
-	problems []RulesProblem
-}
-
-var (
-	durationType = reflect.TypeFor[Duration]()
-	rulesType    = reflect.TypeFor[Rules]()
-)
-
-// scanRules checks the shape of a rules document; it returns the problems
-// found, or one problem for input that is not JSON.
-func scanRules(data []byte) []RulesProblem {
-	s := &rulesScanner{dec: json.NewDecoder(bytes.NewReader(data))}
-	s.dec.UseNumber()
-	tok, err := s.dec.Token()
-	if err != nil {
-		return []RulesProblem{s.syntax(err)}
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return []RulesProblem{{Value: describe(tok), Reason: "rules must be a JSON object, not " + describe(tok)}}
-	}
-	if err := s.value(tok, rulesType, ""); err != nil {
-		return append(s.problems, s.syntax(err))
-	}
-	if _, err := s.dec.Token(); !errors.Is(err, io.EOF) {
-		s.problems = append(s.problems, RulesProblem{
-			Value: s.dec.InputOffset(), Reason: "unexpected data after the rules object",
-		})
-	}
-	return s.problems
-}
-
-// scanError is a tokenizer error inside the value at path.
-type scanError struct {
-	path string
-	err  error
-}
-
-func (e *scanError) Error() string { return e.err.Error() }
-func (e *scanError) Unwrap() error { return e.err }
-
-// token reads the next token of the value at path.
-func (s *rulesScanner) token(path string) (json.Token, error) {
-	tok, err := s.dec.Token()
-	if err != nil {
-		return nil, &scanError{path: path, err: err}
-	}
-	return tok, nil
-}
-
-// syntax turns a tokenizer error into a problem, naming the value it
-// broke off in.
-func (s *rulesScanner) syntax(err error) RulesProblem {
-	var path string
-	if pe, ok := errors.AsType[*scanError](err); ok {
-		path = pe.path
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return RulesProblem{Field: path, Value: se.Offset, Reason: fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)}
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return RulesProblem{Field: path, Reason: "invalid JSON: unexpected end of input"}
-	}
-	return RulesProblem{Field: path, Reason: "invalid JSON: " + err.Error()}
-}
-
-func (s *rulesScanner) add(path string, value any, reason string) {
-	s.problems = append(s.problems, RulesProblem{Field: path, Value: value, Reason: reason})
-}
-
-// value checks the JSON value starting with tok against Go type t. The
-// error is a syntax error, after which scanning stops.
-func (s *rulesScanner) value(tok json.Token, t reflect.Type, path string) error {
-	if tok == nil { // null: the decoder leaves the value unset
-		return nil
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == durationType {
-		str, ok := tok.(string)
-		if !ok {
-			s.add(path, describe(tok), durationAdvice+", not "+describe(tok))
-			return s.skip(tok, path)
-		}
-		if _, err := time.ParseDuration(str); err != nil {
-			s.add(path, str, fmt.Sprintf("%q is not a duration: %s", str, durationAdvice))
-		}
-		return nil
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		return s.object(tok, path, func(key string) (reflect.Type, string, bool) {
-			f, ok := jsonField(t, key)
-			if !ok {
-				hint := ""
-				if alt, found := foldField(t, key); found {
-					hint = fmt.Sprintf(" (did you mean %q?)", alt)
-				}
-				return nil, "unknown field" + hint, false
-			}
-			return f, "", true
-		})
-	case reflect.Map:
-		elem := t.Elem()
-		return s.object(tok, path, func(string) (reflect.Type, string, bool) { return elem, "", true })
-	case reflect.Slice:
-		if d, ok := tok.(json.Delim); !ok || d != '[' {
-			s.add(path, describe(tok), "want a list, not "+describe(tok))
-			return s.skip(tok, path)
-		}
-		for i := 0; s.dec.More(); i++ {
-			ipath := path + "[" + strconv.Itoa(i) + "]"
-			next, err := s.token(ipath)
-			if err != nil {
-				return err
-			}
-			if err := s.value(next, t.Elem(), ipath); err != nil {
-				return err
-			}
-		}
-		_, err := s.token(path) // ]
-		return err
-	case reflect.String:
-		if _, ok := tok.(string); !ok {
-			s.add(path, describe(tok), "want a string, not "+describe(tok))
-			return s.skip(tok, path)
-		}
-	case reflect.Bool:
-		if _, ok := tok.(bool); !ok {
-			s.add(path, describe(tok), "want true or false, not "+describe(tok))
-			return s.skip(tok, path)
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, ok := tok.(json.Number)
-		if !ok {
-			s.add(path, describe(tok), "want an integer, not "+describe(tok))
-			return s.skip(tok, path)
-		}
-		if _, err := strconv.ParseInt(string(n), 10, t.Bits()); err != nil {
-			s.add(path, string(n), fmt.Sprintf("want an integer that fits %d bits, not %s", t.Bits(), n))
-		}
-	default:
-		return s.skip(tok, path)
-	}
-	return nil
-}
-
-// object checks a JSON object; field resolves a key to the type of its
-// value, or says why the key is not allowed.
-func (s *rulesScanner) object(tok json.Token, path string, field func(key string) (reflect.Type, string, bool)) error {
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		s.add(path, describe(tok), "want an object, not "+describe(tok))
-		return s.skip(tok, path)
-	}
-	seen := map[string]bool{}
-	for s.dec.More() {
-		kt, err := s.token(path)
-		if err != nil {
-			return err
-		}
-		key, ok := kt.(string)
-		if !ok { // the tokenizer only returns strings as keys
-			return fmt.Errorf("object key %v is not a string", kt)
-		}
-		kpath := joinKey(path, key)
-		next, err := s.token(kpath)
-		if err != nil {
-			return err
-		}
-		if seen[key] {
-			s.add(kpath, key, "repeated key: each key may appear once")
-		}
-		seen[key] = true
-		t, reason, ok := field(key)
-		if !ok {
-			s.add(kpath, key, reason)
-			if err := s.skip(next, kpath); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := s.value(next, t, kpath); err != nil {
-			return err
-		}
-	}
-	_, err := s.token(path) // }
-	return err
-}
-
-// skip consumes the rest of the value at path that started with tok.
-func (s *rulesScanner) skip(tok json.Token, path string) error {
-	if d, ok := tok.(json.Delim); !ok || (d != '{' && d != '[') {
-		return nil
-	}
-	for depth := 1; depth > 0; {
-		next, err := s.token(path)
-		if err != nil {
-			return err
-		}
-		if d, ok := next.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
-		}
-	}
-	return nil
-}
-
-// describe names a JSON token for a message.
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(v)
-	case json.Number:
-		return "the number " + string(v)
-	case string:
-		return "the string " + strconv.Quote(v)
-	case json.Delim:
-		if v == '[' {
-			return "a list"
-		}
-		return "an object"
-	}
-	return fmt.Sprint(tok)
-}
-
-// jsonField returns the type of the field of struct t whose JSON name is
-// exactly name.
-func jsonField(t reflect.Type, name string) (reflect.Type, bool) {
-	for f := range t.Fields() {
-		if n, ok := jsonName(f); ok && n == name {
-			return f.Type, true
-		}
-	}
-	return nil, false
-}
-
-// foldField returns the JSON name of the field of t that matches name
-// but for case, which encoding/json would accept and ParseRules does not.
-func foldField(t reflect.Type, name string) (string, bool) {
-	for f := range t.Fields() {
-		if n, ok := jsonName(f); ok && strings.EqualFold(n, name) {
-			return n, true
-		}
-	}
-	return "", false
-}
-
-// jsonName is the name encoding/json gives a field, and false for fields
-// it ignores.
-func jsonName(f reflect.StructField) (string, bool) {
-	if !f.IsExported() {
-		return "", false
-	}
-	tag := f.Tag.Get("json")
-	if tag == "-" {
-		return "", false
-	}
-	if name, _, _ := strings.Cut(tag, ","); name != "" {
-		return name, true
-	}
-	return f.Name, true
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iso27035/iso27035/incident"
+	"github.com/iso27035/iso27035/internal/strictjson"
 )
 
 // ErrInvalidProfile is the class of every problem with a triage profile:
@@ -21,10 +22,6 @@ var ErrInvalidProfile = errors.New("triage: invalid profile")
 
 // maxProfileNameBytes bounds a profile or tier name.
 const maxProfileNameBytes = 200
-
-// maxListedProfileProblems is how many problems ProfileError.Error spells
-// out.
-const maxListedProfileProblems = 5
 
 // ProfileProblem is one thing wrong with a profile.
 type ProfileProblem struct {
@@ -39,12 +36,7 @@ type ProfileProblem struct {
 }
 
 // String is "field: reason".
-func (p ProfileProblem) String() string {
-	if p.Field == "" {
-		return p.Reason
-	}
-	return p.Field + ": " + p.Reason
-}
+func (p ProfileProblem) String() string { return strictjson.Problem(p).String() }
 
 // ProfileError reports a profile that cannot be used: every problem found,
 // in a deterministic order (the order of the fields of Profile, map keys
@@ -55,27 +47,7 @@ type ProfileError struct {
 
 // Error lists the first few problems and says how many there are.
 func (e *ProfileError) Error() string {
-	var b strings.Builder
-	b.WriteString("triage: invalid profile")
-	switch n := len(e.Problems); {
-	case n == 0:
-		return b.String()
-	case n > 1:
-		fmt.Fprintf(&b, " (%d problems)", n)
-	}
-	for i, p := range e.Problems {
-		if i == maxListedProfileProblems {
-			fmt.Fprintf(&b, "; and %d more", len(e.Problems)-i)
-			break
-		}
-		if i == 0 {
-			b.WriteString(": ")
-		} else {
-			b.WriteString("; ")
-		}
-		b.WriteString(p.String())
-	}
-	return b.String()
+	return strictjson.Message("triage: invalid profile", e.Problems)
 }
 
 // Unwrap returns ErrInvalidProfile.
@@ -181,7 +153,7 @@ func (v *profileValidator) atLeastLow(field string, l Level) {
 // gradeMap checks a criterion that grades the values of an enumeration.
 func gradeMap[K ~string](v *profileValidator, field string, m map[K]Level, valid func(K) bool, values []K) {
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		kfield := profileKey(field, string(k))
+		kfield := strictjson.JoinKey(field, string(k))
 		if k == "" || !valid(k) {
 			names := make([]string, len(values))
 			for i, x := range values {
@@ -281,7 +253,7 @@ func (v *profileValidator) matrix(m Matrix) {
 	}
 	good := true
 	for _, r := range rows {
-		rfield := profileKey("matrix.cells", levelKey(r))
+		rfield := strictjson.JoinKey("matrix.cells", levelKey(r))
 		if !r.Valid() || r == LevelNone {
 			v.add(rfield, levelKey(r), "rows are impact levels low to critical")
 			good = false
@@ -294,7 +266,7 @@ func (v *profileValidator) matrix(m Matrix) {
 			continue
 		}
 		for _, c := range slices.Sorted(maps.Keys(row)) {
-			cfield := profileKey(rfield, levelKey(c))
+			cfield := strictjson.JoinKey(rfield, levelKey(c))
 			if !c.Valid() || c == LevelNone {
 				v.add(cfield, levelKey(c), "columns are urgency levels low to critical")
 				good = false
@@ -311,7 +283,7 @@ func (v *profileValidator) matrix(m Matrix) {
 		}
 		for _, c := range cols {
 			if _, ok := row[c]; !ok {
-				v.add(profileKey(rfield, levelKey(c)), nil, fmt.Sprintf("missing cell: every row needs the same columns as row %s", colsFrom))
+				v.add(strictjson.JoinKey(rfield, levelKey(c)), nil, fmt.Sprintf("missing cell: every row needs the same columns as row %s", colsFrom))
 				good = false
 			}
 		}
@@ -327,14 +299,14 @@ func (v *profileValidator) matrix(m Matrix) {
 			if i > 0 {
 				below := m.Cells[rows[i-1]][c]
 				if rank > priorityRank(below) {
-					v.add(profileKey(profileKey("matrix.cells", r.String()), c.String()), string(m.Cells[r][c]),
+					v.add(strictjson.JoinKey(strictjson.JoinKey("matrix.cells", r.String()), c.String()), string(m.Cells[r][c]),
 						fmt.Sprintf("higher impact must not lower priority: impact %s gives %s, impact %s gives %s", rows[i-1], below, r, m.Cells[r][c]))
 				}
 			}
 			if j > 0 {
 				left := m.Cells[r][cols[j-1]]
 				if rank > priorityRank(left) {
-					v.add(profileKey(profileKey("matrix.cells", r.String()), c.String()), string(m.Cells[r][c]),
+					v.add(strictjson.JoinKey(strictjson.JoinKey("matrix.cells", r.String()), c.String()), string(m.Cells[r][c]),
 						fmt.Sprintf("higher urgency must not lower priority: urgency %s gives %s, urgency %s gives %s", cols[j-1], left, c, m.Cells[r][c]))
 				}
 			}
@@ -346,12 +318,12 @@ func (v *profileValidator) matrix(m Matrix) {
 func (v *profileValidator) severity(m map[Level]incident.Severity, scale *incident.SeverityScale, scaleOK bool) {
 	for _, l := range slices.Sorted(maps.Keys(m)) {
 		if !l.Valid() || l == LevelNone {
-			v.add(profileKey("severity", levelKey(l)), levelKey(l), "keys are impact levels low to critical (an event without impact gets no severity)")
+			v.add(strictjson.JoinKey("severity", levelKey(l)), levelKey(l), "keys are impact levels low to critical (an event without impact gets no severity)")
 		}
 	}
 	prev, prevLevel := -1, LevelNone
 	for _, l := range []Level{LevelLow, LevelMedium, LevelHigh, LevelCritical} {
-		field := profileKey("severity", l.String())
+		field := strictjson.JoinKey("severity", l.String())
 		s, ok := m[l]
 		if !ok || s == "" {
 			v.add(field, nil, "missing: every impact level from low to critical needs a severity")
@@ -467,25 +439,4 @@ func notOnProfileScale(scale *incident.SeverityScale, s incident.Severity) strin
 		levels[i] = string(l.Name)
 	}
 	return fmt.Sprintf("%q is not a level of severity scale %q (levels: %s)", s, scale.Name, strings.Join(levels, ", "))
-}
-
-// profileKey appends an object key to a JSON path: path.key for plain
-// keys, path["key"] for any other (the empty key, spaces, dots).
-func profileKey(path, key string) string {
-	plain := key != ""
-	for i, c := range key {
-		letter := c == '_' || c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-		digit := '0' <= c && c <= '9'
-		if !letter && (i == 0 || !digit) {
-			plain = false
-			break
-		}
-	}
-	switch {
-	case !plain:
-		return path + "[" + strconv.Quote(key) + "]"
-	case path == "":
-		return key
-	}
-	return path + "." + key
 }
