@@ -3,18 +3,12 @@ package crashtest_test
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/iso27035/iso27035/adapters/internal/pgtest"
 	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/lifecycle"
 	"github.com/iso27035/iso27035/store"
@@ -26,92 +20,37 @@ const tenant = "acme"
 // dsnVar names the environment variable holding the DSN of the test
 // server; adapters/postgres/testdata/setup.sql makes the role and database
 // it names.
-const dsnVar = "ISO27035_POSTGRES_DSN"
+const dsnVar = pgtest.DSNVar
 
-// exampleDSN is what dsnVar holds for the database of setup.sql.
-const exampleDSN = "postgres://iso27035:iso27035@127.0.0.1:5432/iso27035_test?sslmode=disable"
+// setupSQL is the path of setup.sql as the skip and failure messages show
+// it.
+const setupSQL = "adapters/postgres/testdata/setup.sql"
 
 // killsVar overrides the number of kills of each crash test.
 const killsVar = "ISO27035_CRASHTEST_KILLS"
 
 // ci reports whether the tests run under CI (CI=true), where a test that
 // cannot run fails instead of being skipped.
-func ci() bool { return os.Getenv("CI") == "true" }
-
-// reachable checks the server once per test binary.
-var reachable struct {
-	once sync.Once
-	err  error
-}
+func ci() bool { return pgtest.CI() }
 
 // unavailable skips the test with msg, or fails it under CI=true.
 func unavailable(tb testing.TB, msg string) {
 	tb.Helper()
-	if ci() {
-		tb.Fatalf("%s; CI=true requires the PostgreSQL tests to run (adapters/postgres/testdata/setup.sql makes the database; then %s=%s)", msg, dsnVar, exampleDSN)
-	}
-	tb.Skipf("%s: skipping the PostgreSQL tests (to run them: %s=%s)", msg, dsnVar, exampleDSN)
+	pgtest.Unavailable(tb, setupSQL, msg)
 }
 
-// testDSN returns the DSN of the test server. Without one (dsnVar unset)
-// or with a server that does not answer, the test is skipped with a
-// message naming dsnVar, unless CI=true: CI must run these tests, so there
-// either is a failure. (The logic of adapters/postgres/helpers_test.go.)
+// testDSN returns the DSN of the test server, or skips the test (fails it
+// under CI=true) without one: see pgtest.DSN.
 func testDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := os.Getenv(dsnVar)
-	if dsn == "" {
-		unavailable(tb, dsnVar+" is not set")
-	}
-	reachable.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			err = conn.Ping(ctx)
-			_ = conn.Close(ctx)
-		}
-		reachable.err = err
-	})
-	if reachable.err != nil {
-		unavailable(tb, fmt.Sprintf("the server %s names is unreachable: %v", dsnVar, reachable.err))
-	}
-	return dsn
+	return pgtest.DSN(tb, setupSQL)
 }
 
 // freshSchema returns the name of a schema no other test uses (it does not
 // exist yet) and drops it when the test ends.
 func freshSchema(tb testing.TB, dsn string) string {
 	tb.Helper()
-	var rnd [5]byte
-	_, _ = rand.Read(rnd[:])
-	name := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		if r >= 'A' && r <= 'Z' {
-			return r - 'A' + 'a'
-		}
-		return '_'
-	}, tb.Name())
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	name = "t_" + name + "_" + hex.EncodeToString(rnd[:])
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			tb.Errorf("dropping schema %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{name}.Sanitize()+" CASCADE"); err != nil {
-			tb.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	return name
+	return pgtest.FreshSchema(tb, dsn)
 }
 
 // kills returns how many kills a crash test makes: n, fewer with -short,

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/iso27035/iso27035/adapters/internal/querycheck"
 	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/store"
 )
@@ -101,28 +103,14 @@ func TestCreatedRangeNanoseconds(t *testing.T) {
 			if q.Check() != nil {
 				continue
 			}
-			var want []uuid.UUID
-			for _, r := range recs {
-				if q.Match(r) {
-					want = append(want, r.Head().ID)
-				}
-			}
-			slices.SortFunc(want, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
-			var got []uuid.UUID
-			for r, err := range s.List(ctx, tenant, q) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, r.Head().ID)
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("from +%v until +%v: List %v, want %v", from, until, got, want)
-			}
-			if n, err := s.Count(ctx, tenant, q); err != nil || n != len(want) {
-				t.Errorf("from +%v until +%v: Count %d (%v), want %d", from, until, n, err, len(want))
-			}
+			querycheck.ListCount(t, s, tenant, q, recs, byID, fmt.Sprintf("from +%v until +%v", from, until))
 		}
 	}
+}
+
+// byID sorts IDs as the store lists records of one time: by ID.
+func byID(ids []uuid.UUID) {
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 }
 
 // What PostgreSQL text cannot hold: refused in the fields the store

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/iso27035/iso27035/adapters/internal/querycheck"
 	"github.com/iso27035/iso27035/adapters/sqlite"
 	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/store"
@@ -374,25 +375,7 @@ func TestCreatedRangeNanoseconds(t *testing.T) {
 				continue
 			}
 			q := store.Query{Kind: incident.KindIncident, CreatedFrom: t0.Add(from), CreatedUntil: t0.Add(until)}
-			var want []uuid.UUID
-			for _, r := range recs {
-				if q.Match(r) {
-					want = append(want, r.Head().ID)
-				}
-			}
-			var got []uuid.UUID
-			for r, err := range s.List(ctx, tenant, q) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				got = append(got, r.Head().ID)
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("from +%dns until +%dns: List %v, want %v", from, until, got, want)
-			}
-			if n, err := s.Count(ctx, tenant, q); err != nil || n != len(want) {
-				t.Errorf("from +%dns until +%dns: Count %d (%v), want %d", from, until, n, err, len(want))
-			}
+			querycheck.ListCount(t, s, tenant, q, recs, nil, fmt.Sprintf("from +%dns until +%dns", from, until))
 		}
 	}
 }
