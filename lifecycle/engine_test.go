@@ -1450,9 +1450,9 @@ func TestAuditAppendedAroundTheEngine(t *testing.T) {
 	require.ErrorIs(t, err, lifecycle.ErrUnaudited)
 	before := h.state()
 	_, err = h.e.Transition(h.ctx, actEDR, key, lifecycle.ActionReport)
-	// The store refuses the next Seq (store.ErrConflict today; ErrUnaudited
-	// would tell a caller that retrying cannot help).
-	require.Error(t, err, "the engine does not write on top of a forged record")
+	// ErrUnaudited, not store.ErrConflict: retrying cannot help.
+	require.ErrorIs(t, err, lifecycle.ErrUnaudited, "the engine does not write on top of a forged record")
+	require.NotErrorIs(t, err, store.ErrConflict)
 	assert.Equal(t, before, h.state())
 }
 

@@ -169,18 +169,42 @@ func (e *Engine) lastAudit(ctx context.Context, rec incident.Record) (store.Audi
 	// a yield function of our own rather than ranging over it: a range
 	// over a function of unknown origin moves its result and state
 	// variables to the heap one by one; one struct is one allocation.
+	// A second record after it means an audit record was appended
+	// around the engine: the trail is longer than the record's versions.
 	var got struct {
-		a   store.AuditRecord
-		err error
-		ok  bool
+		a     store.AuditRecord
+		err   error
+		ok    bool
+		extra bool
 	}
 	e.st.AuditTrail(ctx, e.tenant, h.ID, want-1)(func(a store.AuditRecord, err error) bool {
+		if got.ok {
+			got.extra = err == nil
+			if err != nil {
+				got.err = err
+			}
+			return false
+		}
 		got.a, got.err, got.ok = a, err, true
-		return false
+		return err == nil
 	})
 	switch {
 	case got.err != nil:
 		return store.AuditRecord{}, got.err
+	case got.extra:
+		// Either another change committed since rec was read (a plain
+		// conflict: read again and retry), or an audit record was added
+		// around the engine (retrying cannot help). The record's version
+		// tells them apart.
+		cur, err := e.st.Get(ctx, e.tenant, rec.Kind(), h.ID)
+		if err != nil {
+			return store.AuditRecord{}, err
+		}
+		if cur.Head().Version > h.Version {
+			return store.AuditRecord{}, fmt.Errorf("%w: %s %s changed since it was read", store.ErrConflict, rec.Kind(), h.ID)
+		}
+		return store.AuditRecord{}, &ChainError{RecordID: h.ID, Seq: want + 1, Err: ErrUnaudited,
+			Problem: fmt.Sprintf("%s is at version %d but its audit trail goes on past %d: an audit record was added outside the engine", rec.Kind(), h.Version, want)}
 	case got.ok && got.a.Seq == want:
 		return got.a, nil
 	}
