@@ -45,6 +45,7 @@ type Engine struct {
 	signer      crypto.Signer
 	keyID       string
 	log         *slog.Logger
+	heads       headCache
 	machines    map[incident.Kind]*machine
 	edges       map[incident.Kind][]Transition
 }

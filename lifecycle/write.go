@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -104,6 +106,7 @@ type writeBuf struct {
 func (e *Engine) commit(ctx context.Context, m *mutation) error {
 	buf := new(writeBuf)
 	w := &buf.w
+	cached := false // whether a cached chain head was used
 	w.Create, w.Update, w.Timers = buf.recs[0:0:1], buf.recs[1:1:2], m.timers
 	w.Audit, w.Outbox = buf.audit[:0], buf.outbox[:0]
 	if n := len(m.recs); n > len(buf.audit) {
@@ -123,9 +126,13 @@ func (e *Engine) commit(ctx context.Context, m *mutation) error {
 		if t.create {
 			w.Create = append(w.Create, t.rec)
 		} else {
-			p, err := e.lastAudit(ctx, t.rec)
-			if err != nil {
-				return err
+			p, ok := e.heads.get(h.ID, h.Version)
+			cached = cached || ok
+			if !ok {
+				var err error
+				if p, err = e.lastAudit(ctx, t.rec); err != nil {
+					return err
+				}
 			}
 			prev = &p
 			w.Update = append(w.Update, t.rec)
@@ -152,7 +159,78 @@ func (e *Engine) commit(ctx context.Context, m *mutation) error {
 	if len(w.Update) == 0 {
 		w.Update = nil
 	}
-	return e.st.Commit(ctx, e.tenant, w)
+	if err := e.st.Commit(ctx, e.tenant, w); err != nil {
+		// Whatever failed, the next attempt reads the trail again: a
+		// cached head must never hide a conflict or an edit around the
+		// engine.
+		for i := range m.recs {
+			e.heads.drop(m.recs[i].rec.Head().ID)
+		}
+		if cached && errors.Is(err, store.ErrConflict) {
+			// Say why when the trail, not a concurrent change, is the
+			// cause: an audit record added around the engine.
+			for i := range m.recs {
+				if t := &m.recs[i]; !t.create {
+					if _, lerr := e.lastAudit(ctx, t.rec); errors.Is(lerr, ErrUnaudited) {
+						return lerr
+					}
+				}
+			}
+		}
+		return err
+	}
+	for i := range w.Audit {
+		e.heads.put(&w.Audit[i])
+	}
+	return nil
+}
+
+// headCache remembers the last audit record this engine sealed for each
+// record, so that the next change to it needs no read of its trail (one
+// round trip fewer on a SQL store). An entry is used only when the record,
+// read fresh from the store, is still at the version that audit record
+// sealed; any failed commit drops the entries of its records. An edit made
+// around the engine therefore either shows up in the version (a miss, and
+// lastAudit finds it) or breaks the chain where verification sees it: the
+// cache never links a new record to anything but the head this engine
+// wrote.
+type headCache struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]cachedHead
+}
+
+type cachedHead struct {
+	seq  uint64
+	hash []byte
+}
+
+// headCacheMax bounds the cache; when full it starts again empty (a miss
+// costs one read).
+const headCacheMax = 1 << 14
+
+func (c *headCache) get(id uuid.UUID, version int64) (store.AuditRecord, bool) {
+	c.mu.Lock()
+	h, ok := c.m[id]
+	c.mu.Unlock()
+	if !ok || version < 1 || h.seq != uint64(version) {
+		return store.AuditRecord{}, false
+	}
+	return store.AuditRecord{RecordID: id, Seq: h.seq, Hash: h.hash}, true
+}
+
+func (c *headCache) put(a *store.AuditRecord) {
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= headCacheMax {
+		c.m = make(map[uuid.UUID]cachedHead, 64)
+	}
+	c.m[a.RecordID] = cachedHead{seq: a.Seq, hash: a.Hash}
+	c.mu.Unlock()
+}
+
+func (c *headCache) drop(id uuid.UUID) {
+	c.mu.Lock()
+	delete(c.m, id)
+	c.mu.Unlock()
 }
 
 // lastAudit returns the audit record that sealed rec's current version.
