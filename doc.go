@@ -51,9 +51,9 @@
 // SQLite and PostgreSQL stores (module adapters); the regulatory clocks
 // (triage/clocks, an engine lifecycle.ObligationSource); metrics. Not yet:
 // lessons learned, preparation (playbook tasks come in through
-// lifecycle.TaskSource), coordination, the webhook notifier and the
-// NATS adapter; their packages exist with a package comment that says so, and
-// their issues are listed above. The ISO texts themselves were not
+// lifecycle.TaskSource) and coordination; their packages exist with a
+// package comment that says so, and their issues are listed above. The
+// webhook notifier and the NATS adapter are implemented (issue 9). The ISO texts themselves were not
 // available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle
 // phases of 27035-1:2023 follow the 2016 edition and are unconfirmed, and
