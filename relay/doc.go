@@ -67,7 +67,18 @@
 // Ack and Nack run on a context detached from the cancelled one (with a
 // timeout of their own), so the outcomes of finished deliveries are
 // recorded and not delivered again. Each claim uses up one of an entry's
-// attempts, stopped or not.
+// attempts, except that an entry given back undelivered gets its attempt
+// back (store.Failure.Release); a crash gives nothing back.
+//
+// # Operations
+//
+// DeadLetters lists a tenant's dead letters, filtered by ID, type, record
+// or time of death (DeadFilter); RequeueDead puts the ones a filter selects
+// back into the outbox with their attempts reset, once the receiver is
+// mended; DryRun shows beforehand what RequeueDead would requeue, with the
+// outbox's counts (store.OutboxStats). The pending entries themselves
+// cannot be listed: store.Outbox reads them only by Claim, which leases
+// them. The outbox's gauges reach Prometheus through adapters/prometheus.
 //
 // # Time
 //

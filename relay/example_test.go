@@ -140,3 +140,53 @@ func ExampleNew() {
 	// relay: invalid configuration: batch 0, want at least 1
 	// relay: invalid configuration: lease -1s, want more than 0
 }
+
+// A receiver rejected two notifications for good; once it is mended, the
+// operator looks at the dead letters, checks what a requeue would do, and
+// requeues them.
+func ExampleRequeueDead() {
+	ctx := context.Background()
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	st := memory.New()
+	err := st.Commit(ctx, "acme", &store.Write{Outbox: exampleEntries(now, "incident.declared", "incident.assigned", "incident.closed")})
+	if err != nil {
+		panic(err)
+	}
+	rec := &notifytest.Recorder{}
+	rec.FailNext(notifytest.FailPermanent, notifytest.FailPermanent) // 410 Gone, twice
+	r, err := relay.New(st, rec, relay.WithClock(func() time.Time { return now }), relay.WithConcurrency(1))
+	if err != nil {
+		panic(err)
+	}
+	res, _ := r.Step(ctx, "acme")
+	fmt.Printf("%+v\n", res)
+
+	// The operator's view.
+	for e, err := range relay.DeadLetters(ctx, st, "acme", relay.DeadFilter{}) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("dead:", e.Type, e.Attempts)
+	}
+	f := relay.DeadFilter{Type: "incident.assigned"}
+	plan, err := relay.DryRun(ctx, st, "acme", f, now)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("would requeue %d of %d dead letters at %s\n", len(plan.Requeue), plan.Stats.Dead, plan.RetryAt.Format(time.TimeOnly))
+
+	n, err := relay.RequeueDead(ctx, st, "acme", f, now)
+	fmt.Println("requeued:", n, err)
+	res, _ = r.Step(ctx, "acme")
+	fmt.Printf("%+v\n", res)
+	stats, _ := st.OutboxStats(ctx, "acme", now)
+	fmt.Printf("pending %d, dead %d\n", stats.Pending, stats.Dead)
+	// Output:
+	// {Claimed:3 Delivered:1 Retried:0 DeadLettered:2 LeaseLost:0}
+	// dead: incident.declared 1
+	// dead: incident.assigned 1
+	// would requeue 1 of 2 dead letters at 09:00:00
+	// requeued: 1 <nil>
+	// {Claimed:1 Delivered:1 Retried:0 DeadLettered:0 LeaseLost:0}
+	// pending 0, dead 1
+}
