@@ -15,7 +15,7 @@
 //	records: event, incident,             27035-1 3 (27002:2022  incident       implemented
 //	  vulnerability, outcome, timeline,     3.1.14, 3.1.15,
 //	  facts, impact, evidence, tasks        3.1.38); 27037; 5.28
-//	1 Plan and prepare                    27035-1 5.2; 27035-2   prepare        partly (issue 10)
+//	1 Plan and prepare                    27035-1 5.2; 27035-2   prepare        implemented (issue 10)
 //	                                        4-11
 //	2 Detect and report                   27035-1 5.3; 27035-3   lifecycle      implemented (issue 4)
 //	                                        7-8
@@ -50,9 +50,9 @@
 // rules, roles, timers and audit trail; triage (decisions, SSVC, CVSS); the
 // SQLite and PostgreSQL stores (module adapters); the regulatory clocks
 // (triage/clocks, an engine lifecycle.ObligationSource); metrics. Not yet:
-// lessons learned and coordination; preparation is partly there (teams,
-// on-call, playbooks as the engine's lifecycle.TaskSource, readiness; change
-// proposals are not). The packages not done exist with a
+// lessons learned and coordination (preparation is done: teams, on-call,
+// playbooks as the engine's lifecycle.TaskSource, readiness, change
+// proposals). The packages not done exist with a
 // package comment that says so, and their issues are listed above. The
 // webhook notifier and the NATS adapter are implemented (issue 9). The ISO texts themselves were not
 // available to the authors:
