@@ -201,7 +201,7 @@ func TestCISATree(t *testing.T) {
 	if o.String() != "CISA Levels v1.1.0 (cisa)" || !slices.Equal(o.Values, []string{CISATrack, CISATrackStar, CISAAttend, CISAAct}) {
 		t.Errorf("outcome = %+v", o)
 	}
-	// Spot checks against the table in ../shared/reference/triage.md §6.1.
+	// Spot checks against the CISA SSVC table (CISA, "Stakeholder-Specific Vulnerability Categorization Guide", 2022).
 	for _, c := range []struct {
 		in   [4]string
 		want string

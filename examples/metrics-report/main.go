@@ -9,7 +9,7 @@
 // Given the BPI Challenge 2013 log (Volvo IT service desk), it writes a
 // second report from real data:
 //
-//	go run ./examples/metrics-report -bpic ../shared/data/bpic2013/VINST-new.csv
+//	go run ./examples/metrics-report -bpic path/to/VINST-new.csv   # the BPIC 2013 log (4TU.ResearchData)
 //
 // That log is not a security log: it has no occurrence, detection or
 // containment times. Its report measures only what the log supports (time
