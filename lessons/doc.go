@@ -1,9 +1,49 @@
-// Package lessons is NOT IMPLEMENTED YET. It holds no code; its API
-// arrives with GitHub issue #11.
-//
-// It will own the "learn lessons" phase: post-incident reviews, root
-// causes, action items and their follow-up, and near misses.
+// Package lessons holds the "learn lessons" phase of incident management:
+// post-incident reviews built from the audit trail, root causes, action
+// items that need a verification of effectiveness before they count as
+// done, near misses, participant feedback, exercises, and recurring
+// causes fed back into preparation as change proposals.
 //
 // It serves the lessons learned phase of ISO/IEC 27035-1:2023, 5.6, and
-// ISO/IEC 27035-2, clause 12.
+// ISO/IEC 27035-2, clause 12 (and clause 11 for exercises).
+//
+// Status: PARTLY IMPLEMENTED (issue 11). Reviews, timelines from the audit
+// trail, Complete, action items, controls, Recurring, feedback, exercises,
+// the store and its suite, Markdown and HTML are here; detection and
+// response gaps from package metrics, cost and impact, recording a
+// proposal's acceptance back on the review, and examples/lessons are not.
+//
+// # Reviews
+//
+// A Review covers one incident, one near miss or one exercise. Its
+// timeline is never typed: Timeline reconstructs it from the record's
+// audit records (store.AuditLog), and Draft starts a review with it.
+// Root causes and contributing factors carry a Category (people, process,
+// technology, third party) and a text. Reviews are blameless by default:
+// Validate refuses a cause that names an individual (its Actor field, or
+// an actor of the timeline named in its text) unless the review sets
+// NameIndividuals. Complete checks the review and its sign-offs and
+// records it on the incident through the lifecycle engine
+// (lifecycle.AddReview), so the engine's close rules can see it.
+//
+// # Action items
+//
+// An ActionItem has an owner, a due date, a priority, a status and the
+// ISO/IEC 27002:2022 control it improves (Controls ships the incident
+// related controls' identifiers and titles as data; a Catalog lets a host
+// add its own). Close refuses an item without a verification of
+// effectiveness (an *UnverifiedError); Overdue lists what is late.
+//
+// # Recurring causes
+//
+// Recurring counts, over a period, the categories, normalised root causes,
+// assets and controls that recur across reviews (near misses included);
+// each at or above the threshold is a Finding carrying a prepare.Proposal
+// whose Source names the reviews, for prepare.Accept.
+//
+// # Storage
+//
+// Store keeps reviews and action items in the generic documents of a
+// store.Store (collections ReviewCollection and ActionCollection);
+// package lessonstest is its conformance suite.
 package lessons

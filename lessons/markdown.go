@@ -1,0 +1,130 @@
+package lessons
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Markdown renders the review and its action items as a Markdown
+// document: summary, timeline table, what went well and badly, causes,
+// decisions, action items (with the control's title from cat when it has
+// it) and sign-offs. Empty sections are left out.
+func Markdown(r *Review, items []ActionItem, cat Catalog) string {
+	var b strings.Builder
+	title := r.Title
+	if title == "" {
+		title = string(r.Subject)
+	}
+	fmt.Fprintf(&b, "# Review %s: %s\n\n", r.ID, mdEscape(title))
+	fmt.Fprintf(&b, "Subject: %s", r.Subject)
+	if r.RecordID != uuid.Nil {
+		fmt.Fprintf(&b, " %s", r.RecordID)
+	}
+	b.WriteString("\n")
+	if r.Summary != "" {
+		fmt.Fprintf(&b, "\n## Summary\n\n%s\n", r.Summary)
+	}
+	if len(r.Timeline) > 0 {
+		b.WriteString("\n## Timeline\n\n| # | At (UTC) | Actor | Action | From | To |\n|---|---|---|---|---|---|\n")
+		for _, e := range r.Timeline {
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", e.Seq, e.At.UTC().Format(time.RFC3339), cell(string(e.Actor)), cell(e.Action), cell(e.From), cell(e.To))
+		}
+	}
+	list := func(head string, xs []string) {
+		if len(xs) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n", head)
+		for _, x := range xs {
+			fmt.Fprintf(&b, "- %s\n", x)
+		}
+	}
+	list("What went well", r.WentWell)
+	list("What went badly", r.WentBadly)
+	if len(r.Causes) > 0 {
+		b.WriteString("\n## Causes\n\n")
+		for _, c := range r.Causes {
+			kind := "root cause"
+			if c.Contributing {
+				kind = "contributing factor"
+			}
+			fmt.Fprintf(&b, "- %s (%s): %s\n", kind, c.Category, c.Text)
+		}
+	}
+	list("Decisions", r.Decisions)
+	if len(items) > 0 {
+		b.WriteString("\n## Action items\n\n| ID | Title | Owner | Due | Priority | Status | Control |\n|---|---|---|---|---|---|---|\n")
+		for _, a := range items {
+			ctl := a.Control
+			if c, ok := cat.Lookup(a.Control); ok {
+				ctl = c.ID + " " + c.Title
+			}
+			due := ""
+			if !a.Due.IsZero() {
+				due = a.Due.UTC().Format("2006-01-02")
+			}
+			st := a.Status
+			if st == "" {
+				st = StatusOpen
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", cell(a.ID), cell(a.Title), cell(string(a.Owner)), due, a.Priority, st, cell(ctl))
+		}
+	}
+	if len(r.SignOffs) > 0 || len(r.Required) > 0 {
+		b.WriteString("\n## Sign-off\n\n")
+		for _, s := range r.SignOffs {
+			fmt.Fprintf(&b, "- %s: %s at %s\n", s.Role, s.By, s.At.UTC().Format(time.RFC3339))
+		}
+		for _, role := range r.Missing() {
+			fmt.Fprintf(&b, "- %s: pending\n", role)
+		}
+	}
+	return b.String()
+}
+
+func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+var htmlPage = template.Must(template.New("review").Funcs(template.FuncMap{
+	"utc": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Review {{.R.ID}}</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em}</style>
+</head><body>
+<h1>Review {{.R.ID}}: {{.R.Title}}</h1>
+<p>Subject: {{.R.Subject}}{{if .HasRecord}} {{.R.RecordID}}{{end}}</p>
+{{with .R.Summary}}<h2>Summary</h2><p>{{.}}</p>{{end}}
+{{with .R.Timeline}}<h2>Timeline</h2><table><tr><th>#</th><th>At (UTC)</th><th>Actor</th><th>Action</th><th>From</th><th>To</th></tr>
+{{range .}}<tr><td>{{.Seq}}</td><td>{{utc .At}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.From}}</td><td>{{.To}}</td></tr>
+{{end}}</table>{{end}}
+{{with .R.WentWell}}<h2>What went well</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .R.WentBadly}}<h2>What went badly</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .R.Causes}}<h2>Causes</h2><ul>{{range .}}<li>{{if .Contributing}}contributing factor{{else}}root cause{{end}} ({{.Category}}): {{.Text}}</li>{{end}}</ul>{{end}}
+{{with .R.Decisions}}<h2>Decisions</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .Items}}<h2>Action items</h2><table><tr><th>ID</th><th>Title</th><th>Owner</th><th>Due</th><th>Priority</th><th>Status</th><th>Control</th></tr>
+{{range .}}<tr><td>{{.ID}}</td><td>{{.Title}}</td><td>{{.Owner}}</td><td>{{if not .Due.IsZero}}{{.Due.UTC.Format "2006-01-02"}}{{end}}</td><td>{{.Priority}}</td><td>{{.Status}}</td><td>{{.Control}}</td></tr>
+{{end}}</table>{{end}}
+{{with .R.SignOffs}}<h2>Sign-off</h2><ul>{{range .}}<li>{{.Role}}: {{.By}} at {{utc .At}}</li>{{end}}</ul>{{end}}
+</body></html>
+`))
+
+// HTML renders the review and its action items as one self-contained
+// HTML page (no external resources) to attach to an audit file; every
+// value is escaped by html/template.
+func HTML(r *Review, items []ActionItem) ([]byte, error) {
+	var b bytes.Buffer
+	if err := htmlPage.Execute(&b, struct {
+		R         *Review
+		Items     []ActionItem
+		HasRecord bool
+	}{r, items, r.RecordID != uuid.Nil}); err != nil {
+		return nil, fmt.Errorf("lessons: rendering review %q: %w", r.ID, err)
+	}
+	return b.Bytes(), nil
+}
