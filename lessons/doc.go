@@ -8,10 +8,12 @@
 // ISO/IEC 27035-2, clause 12 (and clause 11 for exercises).
 //
 // Status: PARTLY IMPLEMENTED (issue 11). Reviews, timelines from the audit
-// trail, Complete, action items, controls, Recurring, feedback, exercises,
-// the store and its suite, Markdown and HTML are here; detection and
-// response gaps from package metrics, cost and impact, recording a
-// proposal's acceptance back on the review, and examples/lessons are not.
+// trail, Complete, detection and response gaps from package metrics
+// (Gaps, MeasureGaps), action items, controls, Recurring, the decision on
+// a finding's proposal recorded on both sides (AcceptFinding,
+// RejectFinding, Finding.Record, Review.RecordDecision), feedback,
+// exercises, the store and its suite, Markdown, HTML and
+// examples/lessons are here; cost and impact on the review are not.
 //
 // # Reviews
 //
@@ -39,7 +41,18 @@
 // Recurring counts, over a period, the categories, normalised root causes,
 // assets and controls that recur across reviews (near misses included);
 // each at or above the threshold is a Finding carrying a prepare.Proposal
-// whose Source names the reviews, for prepare.Accept.
+// whose Source names the reviews, for prepare.Accept. AcceptFinding
+// accepts it into a prepare.Preparation and records the Decision on the
+// finding (the proposal itself records it on the prepare side), and
+// Review.RecordDecision on each review the finding came from, so the loop
+// from learn back to prepare is visible on both sides.
+//
+// # Gaps
+//
+// Gaps measures the reviewed record's time to detect, acknowledge,
+// contain and recover with package metrics over a sequence of that one
+// record, as of a given time; a gap not reached says "open", one whose
+// anchor is missing "unknown", never zero.
 //
 // # Storage
 //

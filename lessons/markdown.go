@@ -12,8 +12,8 @@ import (
 
 // Markdown renders the review and its action items as a Markdown
 // document: summary, timeline table, what went well and badly, causes,
-// decisions, action items (with the control's title from cat when it has
-// it) and sign-offs. Empty sections are left out.
+// detection and response gaps, decisions, changes to preparation, action
+// items (with the control's title from cat when it has it) and sign-offs. Empty sections are left out.
 func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 	var b strings.Builder
 	title := r.Title
@@ -56,7 +56,9 @@ func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 			fmt.Fprintf(&b, "- %s (%s): %s\n", kind, c.Category, c.Text)
 		}
 	}
+	list("Detection and response gaps", strs(r.Gaps))
 	list("Decisions", r.Decisions)
+	list("Changes to preparation", strs(r.Changes))
 	if len(items) > 0 {
 		b.WriteString("\n## Action items\n\n| ID | Title | Owner | Due | Priority | Status | Control |\n|---|---|---|---|---|---|---|\n")
 		for _, a := range items {
@@ -87,6 +89,15 @@ func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 	return b.String()
 }
 
+// strs renders each value with its String method.
+func strs[T fmt.Stringer](xs []T) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, x.String())
+	}
+	return out
+}
+
 func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "\n", " ") }
@@ -106,7 +117,9 @@ var htmlPage = template.Must(template.New("review").Funcs(template.FuncMap{
 {{with .R.WentWell}}<h2>What went well</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .R.WentBadly}}<h2>What went badly</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .R.Causes}}<h2>Causes</h2><ul>{{range .}}<li>{{if .Contributing}}contributing factor{{else}}root cause{{end}} ({{.Category}}): {{.Text}}</li>{{end}}</ul>{{end}}
+{{with .R.Gaps}}<h2>Detection and response gaps</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .R.Decisions}}<h2>Decisions</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
+{{with .R.Changes}}<h2>Changes to preparation</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .Items}}<h2>Action items</h2><table><tr><th>ID</th><th>Title</th><th>Owner</th><th>Due</th><th>Priority</th><th>Status</th><th>Control</th></tr>
 {{range .}}<tr><td>{{.ID}}</td><td>{{.Title}}</td><td>{{.Owner}}</td><td>{{if not .Due.IsZero}}{{.Due.UTC.Format "2006-01-02"}}{{end}}</td><td>{{.Priority}}</td><td>{{.Status}}</td><td>{{.Control}}</td></tr>
 {{end}}</table>{{end}}

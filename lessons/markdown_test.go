@@ -29,4 +29,13 @@ func TestHTMLEscapesAndIsSelfContained(t *testing.T) {
 
 	md := lessons.Markdown(&r, nil, nil)
 	assert.Contains(t, md, "| 1 | 2026-03-03T09:00:00Z | alice | create |  | respond/analysis |")
+
+	r.Gaps = []lessons.Gap{{Name: "time_to_contain", Status: lessons.GapMeasured, Duration: 2 * time.Minute}, {Name: "time_to_recover", Status: lessons.GapOpen}}
+	r.Changes = []lessons.Decision{{ProposalID: "CP-1", Kind: "playbook_step", Target: "phishing", Status: "accepted", By: "ciso", At: at, Version: 2}}
+	md = lessons.Markdown(&r, nil, nil)
+	assert.Contains(t, md, "## Detection and response gaps\n\n- time_to_contain 2m0s\n- time_to_recover open\n")
+	assert.Contains(t, md, "## Changes to preparation\n\n- CP-1 accepted playbook_step \"phishing\" by ciso at 2026-03-03T09:00:00Z (version 2)\n")
+	b, err = lessons.HTML(&r, nil)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "<li>time_to_recover open</li>")
 }

@@ -43,6 +43,9 @@ type Finding struct {
 	// lists the reviews. A host may change its kind or target (a
 	// playbook step in the playbook it knows) before deciding it.
 	Proposal prepare.Proposal `json:"proposal"`
+	// Decision records the decision on Proposal once taken
+	// (AcceptFinding, RejectFinding, Record); nil while proposed.
+	Decision *Decision `json:"decision,omitempty"`
 }
 
 // Recurring returns what recurred in at least threshold reviews (0 or less

@@ -176,6 +176,13 @@ type Review struct {
 	WentBadly []string `json:"went_badly,omitempty"`
 	Causes    []Cause  `json:"causes,omitempty"`
 	Decisions []string `json:"decisions,omitempty"`
+	// Gaps are the detection and response gaps measured from the
+	// record's own timeline by package metrics (MeasureGaps).
+	Gaps []Gap `json:"gaps,omitempty"`
+	// Changes record the decisions on the change proposals of findings
+	// this review contributed to (RecordDecision), so the loop from
+	// learn back to prepare is visible on the review.
+	Changes []Decision `json:"changes,omitempty"`
 	// Assets are the asset IDs involved; Controls the ISO/IEC 27002
 	// controls implicated (their identifiers, "8.7").
 	Assets   []string `json:"assets,omitempty"`
