@@ -23,7 +23,7 @@
 //	                                                               triage         6)
 //	4 Respond                             27035-1 5.5; 27035-3   lifecycle      implemented (issue 4)
 //	                                        10-12
-//	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        partly (issue 11)
+//	5 Learn lessons                       27035-1 5.6; 27035-2   lessons        implemented (issue 11)
 //	                                        12
 //	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage/clocks  implemented (issue 7)
 //	                                        SEC, HIPAA, CIRCIA
@@ -49,10 +49,12 @@
 // lifecycle: the engine that moves records through the phases, with its
 // rules, roles, timers and audit trail; triage (decisions, SSVC, CVSS); the
 // SQLite and PostgreSQL stores (module adapters); the regulatory clocks
-// (triage/clocks, an engine lifecycle.ObligationSource); metrics. Not yet:
-// coordination, and part of lessons learned (preparation is done: teams, on-call,
-// playbooks as the engine's lifecycle.TaskSource, readiness, change
-// proposals). The packages not done exist with a
+// (triage/clocks, an engine lifecycle.ObligationSource); metrics; lessons
+// learned (reviews with cost and impact and the plan's sign-off roles,
+// action items, recurring causes fed back as change proposals);
+// preparation (teams, on-call, playbooks as the engine's
+// lifecycle.TaskSource, readiness, change proposals). Not yet:
+// coordination. The packages not done exist with a
 // package comment that says so, and their issues are listed above. The
 // webhook notifier and the NATS adapter are implemented (issue 9). The ISO texts themselves were not
 // available to the authors:

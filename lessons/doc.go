@@ -7,13 +7,13 @@
 // It serves the lessons learned phase of ISO/IEC 27035-1:2023, 5.6, and
 // ISO/IEC 27035-2, clause 12 (and clause 11 for exercises).
 //
-// Status: PARTLY IMPLEMENTED (issue 11). Reviews, timelines from the audit
-// trail, Complete, detection and response gaps from package metrics
-// (Gaps, MeasureGaps), action items, controls, Recurring, the decision on
-// a finding's proposal recorded on both sides (AcceptFinding,
-// RejectFinding, Finding.Record, Review.RecordDecision), feedback,
-// exercises, the store and its suite, Markdown, HTML and
-// examples/lessons are here; cost and impact on the review are not.
+// Status: IMPLEMENTED (issue 11). Reviews, timelines from the audit
+// trail, cost and impact, sign-off by the roles the plan names, Complete,
+// detection and response gaps from package metrics (Gaps, MeasureGaps),
+// action items, controls, Recurring, the decision on a finding's proposal
+// recorded on both sides (AcceptFinding, RejectFinding, Finding.Record,
+// Review.RecordDecision), feedback, exercises, the store and its suite,
+// Markdown, HTML and examples/lessons.
 //
 // # Reviews
 //
@@ -27,6 +27,34 @@
 // NameIndividuals. Complete checks the review and its sign-offs and
 // records it on the incident through the lifecycle engine
 // (lifecycle.AddReview), so the engine's close rules can see it.
+//
+// # Sign-off
+//
+// Complete refuses a review, with ErrNotSignedOff, until every role of
+// Required has signed it off. The roles come from the plan:
+// RequireSignOff adds the roles prepare.Plan.ReviewSignOff names (a plan
+// whose roles do not validate is refused), keeping any the host required
+// already. Sign records a sign-off as the host vouches for it; SignAs
+// also checks that the signing lifecycle.Actor holds the role (its Roles,
+// as the host's authentication gives them) and refuses with ErrNotHolder
+// otherwise. Markdown lists the roles still pending.
+//
+// # Cost and impact
+//
+// A review's CostImpact holds the impact of the reviewed incident and what
+// it cost. Draft copies the incident's incident.Impact (the C/I/A levels,
+// functional and information impact, recoverability, the assets and
+// services affected, the cost recorded on it) and the current value of
+// its Facts.EconomicImpact; the host adds CostLines (response hours,
+// external fees, losses), each an incident.Money in the currency it was
+// incurred in. Total sums the lines in the section's Currency; a line in
+// another currency needs its Converted amount (the host converts).
+// Validate, and so Complete, refuses negative amounts or hours, unknown
+// kinds, malformed currency codes (ErrInvalid) and a line in another
+// currency without a conversion (ErrMixedCurrency), each as a *CostError
+// naming the field. The recorded cost and the economic impact are shown
+// beside the total, never added to it. Markdown and HTML render the
+// section; FormatMoney renders an amount with its currency's minor unit.
 //
 // # Action items
 //

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/lessons"
+	"github.com/iso27035/iso27035/prepare"
 )
 
 // A review drafted from an incident handled through the engine: the
@@ -102,4 +103,40 @@ func ExampleMarkdown() {
 	// ## Sign-off
 	//
 	// - incident_manager: pending
+}
+
+// The roles that sign a review off come from the plan; a signer must hold
+// the role signed for.
+func ExampleReview_RequireSignOff() {
+	plan := &prepare.Plan{Version: 3, ReviewSignOff: []incident.Role{incident.RoleIncidentManager, incident.RoleLegal}}
+	r := lessons.NewExercise("EX-1", "Ransomware tabletop", time.Date(2026, 5, 4, 0, 0, 0, 0, time.UTC))
+	if err := r.RequireSignOff(plan); err != nil {
+		fmt.Println(err)
+		return
+	}
+	at := time.Date(2026, 5, 5, 9, 0, 0, 0, time.UTC)
+	fmt.Println(r.SignAs(bob, incident.RoleIncidentManager, at))
+	fmt.Println(r.SignAs(bob, incident.RoleLegal, at))
+	fmt.Println(r.Missing())
+	// Output:
+	// <nil>
+	// lessons: signer does not hold the role: review "EX-1": bob does not hold legal
+	// [legal]
+}
+
+// The cost lines of a review total in its currency; a line in another
+// currency counts by its conversion.
+func ExampleCostImpact_Total() {
+	c := lessons.CostImpact{Currency: "EUR", Lines: []lessons.CostLine{
+		{Kind: lessons.CostResponse, Text: "IRT effort", Hours: 12, Amount: incident.Money{Currency: "EUR", Minor: 114_000}},
+		{Kind: lessons.CostExternal, Text: "forensics", Amount: incident.Money{Currency: "USD", Minor: 500_000}},
+	}}
+	_, err := c.Total()
+	fmt.Println(err)
+	c.Lines[1].Converted = &incident.Money{Currency: "EUR", Minor: 460_000}
+	t, _ := c.Total()
+	fmt.Println(lessons.FormatMoney(t))
+	// Output:
+	// lessons: cost_impact.lines[1]: amount in USD and no conversion into EUR
+	// EUR 5740.00
 }

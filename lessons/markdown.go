@@ -11,9 +11,11 @@ import (
 )
 
 // Markdown renders the review and its action items as a Markdown
-// document: summary, timeline table, what went well and badly, causes,
-// detection and response gaps, decisions, changes to preparation, action
-// items (with the control's title from cat when it has it) and sign-offs. Empty sections are left out.
+// document: summary, timeline table, cost and impact (the incident's
+// impact, its economic impact, the cost lines and their total), what went
+// well and badly, causes, detection and response gaps, decisions, changes
+// to preparation, action items (with the control's title from cat when
+// it has it) and sign-offs. Empty sections are left out.
 func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 	var b strings.Builder
 	title := r.Title
@@ -33,6 +35,22 @@ func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 		b.WriteString("\n## Timeline\n\n| # | At (UTC) | Actor | Action | From | To |\n|---|---|---|---|---|---|\n")
 		for _, e := range r.Timeline {
 			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", e.Seq, e.At.UTC().Format(time.RFC3339), cell(string(e.Actor)), cell(e.Action), cell(e.From), cell(e.To))
+		}
+	}
+	if v, ok := r.CostImpact.view(); ok {
+		b.WriteString("\n## Cost and impact\n\n")
+		for _, f := range v.Facts {
+			fmt.Fprintf(&b, "- %s: %s\n", f[0], mdEscape(f[1]))
+		}
+		if len(v.Rows) > 0 {
+			if len(v.Facts) > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString("| Kind | Cost | Hours | Amount | Converted |\n|---|---|---|---|---|\n")
+			for _, row := range v.Rows {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Kind, cell(row.Text), row.Hours, row.Amount, row.Converted)
+			}
+			fmt.Fprintf(&b, "\nTotal: %s\n", mdEscape(v.Total))
 		}
 	}
 	list := func(head string, xs []string) {
@@ -114,6 +132,12 @@ var htmlPage = template.Must(template.New("review").Funcs(template.FuncMap{
 {{with .R.Timeline}}<h2>Timeline</h2><table><tr><th>#</th><th>At (UTC)</th><th>Actor</th><th>Action</th><th>From</th><th>To</th></tr>
 {{range .}}<tr><td>{{.Seq}}</td><td>{{utc .At}}</td><td>{{.Actor}}</td><td>{{.Action}}</td><td>{{.From}}</td><td>{{.To}}</td></tr>
 {{end}}</table>{{end}}
+{{with .Cost}}<h2>Cost and impact</h2>
+{{with .Facts}}<ul>{{range .}}<li>{{index . 0}}: {{index . 1}}</li>{{end}}</ul>{{end}}
+{{with .Rows}}<table><tr><th>Kind</th><th>Cost</th><th>Hours</th><th>Amount</th><th>Converted</th></tr>
+{{range .}}<tr><td>{{.Kind}}</td><td>{{.Text}}</td><td>{{.Hours}}</td><td>{{.Amount}}</td><td>{{.Converted}}</td></tr>
+{{end}}</table>{{end}}
+{{with .Total}}<p>Total: {{.}}</p>{{end}}{{end}}
 {{with .R.WentWell}}<h2>What went well</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .R.WentBadly}}<h2>What went badly</h2><ul>{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{with .R.Causes}}<h2>Causes</h2><ul>{{range .}}<li>{{if .Contributing}}contributing factor{{else}}root cause{{end}} ({{.Category}}): {{.Text}}</li>{{end}}</ul>{{end}}
@@ -127,16 +151,22 @@ var htmlPage = template.Must(template.New("review").Funcs(template.FuncMap{
 </body></html>
 `))
 
-// HTML renders the review and its action items as one self-contained
-// HTML page (no external resources) to attach to an audit file; every
-// value is escaped by html/template.
+// HTML renders the review and its action items (with the cost and
+// impact section, as Markdown does) as one self-contained HTML page (no
+// external resources) to attach to an audit file; every value is escaped
+// by html/template.
 func HTML(r *Review, items []ActionItem) ([]byte, error) {
 	var b bytes.Buffer
+	var cost *costView
+	if v, ok := r.CostImpact.view(); ok {
+		cost = &v
+	}
 	if err := htmlPage.Execute(&b, struct {
 		R         *Review
 		Items     []ActionItem
 		HasRecord bool
-	}{r, items, r.RecordID != uuid.Nil}); err != nil {
+		Cost      *costView
+	}{r, items, r.RecordID != uuid.Nil, cost}); err != nil {
 		return nil, fmt.Errorf("lessons: rendering review %q: %w", r.ID, err)
 	}
 	return b.Bytes(), nil

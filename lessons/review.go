@@ -14,6 +14,7 @@ import (
 
 	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/lifecycle"
+	"github.com/iso27035/iso27035/prepare"
 	"github.com/iso27035/iso27035/store"
 )
 
@@ -187,9 +188,14 @@ type Review struct {
 	// controls implicated (their identifiers, "8.7").
 	Assets   []string `json:"assets,omitempty"`
 	Controls []string `json:"controls,omitempty"`
+	// CostImpact is the cost and impact of the reviewed incident: Draft
+	// copies the incident's impact and economic impact; the host adds
+	// the cost lines.
+	CostImpact CostImpact `json:"cost_impact,omitzero"`
 	// NameIndividuals opts out of blamelessness: causes may name people.
 	NameIndividuals bool `json:"name_individuals,omitempty"`
-	// Required lists the roles whose sign-off Complete needs.
+	// Required lists the roles whose sign-off Complete needs; set by the
+	// host or taken from the plan (RequireSignOff).
 	Required []incident.Role `json:"required,omitempty"`
 	SignOffs []SignOff       `json:"sign_offs,omitempty"`
 	Feedback []Feedback      `json:"feedback,omitempty"`
@@ -209,11 +215,17 @@ var (
 	// ErrUnverified: an action item cannot close without a verification
 	// of effectiveness.
 	ErrUnverified = errors.New("lessons: action item not verified")
+	// ErrNotHolder: the actor signing a review off does not hold the
+	// role signed for.
+	ErrNotHolder = errors.New("lessons: signer does not hold the role")
 )
 
 // Draft starts a review of rec: its subject (near miss when its outcome
-// is near_miss), title, time and assets from the record, and its timeline
-// from the audit trail in log.
+// is near_miss), title, time and assets from the record, its timeline
+// from the audit trail in log, and for an incident its cost and impact
+// section (CostImpact) from the incident's Impact and the current value of
+// Facts.EconomicImpact, with the section's currency that of the recorded
+// cost, else of the economic impact.
 func Draft(ctx context.Context, log store.AuditLog, tenant, id string, rec incident.Record) (Review, error) {
 	if rec == nil || id == "" {
 		return Review{}, fmt.Errorf("%w: a draft needs an ID and a record", ErrInvalid)
@@ -230,6 +242,23 @@ func Draft(ctx context.Context, log store.AuditLog, tenant, id string, rec incid
 	if inc, ok := rec.(*incident.Incident); ok {
 		for _, a := range inc.Impact.Assets {
 			r.Assets = append(r.Assets, a.ID)
+		}
+		im := inc.Impact
+		im.Information = slices.Clone(im.Information)
+		im.Assets = slices.Clone(im.Assets)
+		im.Services = slices.Clone(im.Services)
+		if im.Cost != nil {
+			c := *im.Cost
+			im.Cost = &c
+			r.CostImpact.Currency = c.Currency
+		}
+		r.CostImpact.Impact = im
+		if f := inc.Facts.EconomicImpact; f.Known() {
+			m := f.Value
+			r.CostImpact.EconomicImpact = &m
+			if r.CostImpact.Currency == "" {
+				r.CostImpact.Currency = m.Currency
+			}
 		}
 	}
 	return r, nil
@@ -248,6 +277,39 @@ func (r *Review) Sign(role incident.Role, by incident.ActorID, at time.Time) {
 	r.SignOffs = append(r.SignOffs, SignOff{Role: role, By: by, At: at})
 }
 
+// SignAs records actor's sign-off of role at at, as Sign does, after
+// checking that actor holds role (lifecycle.Actor.Roles, as the host's
+// authentication gives them): ErrNotHolder otherwise.
+func (r *Review) SignAs(actor lifecycle.Actor, role incident.Role, at time.Time) error {
+	if actor.ID == "" || !role.Valid() {
+		return fmt.Errorf("%w: review %q: a sign-off needs an actor and a known role, not %q", ErrInvalid, r.ID, role)
+	}
+	if !slices.Contains(actor.Roles, role) {
+		return fmt.Errorf("%w: review %q: %s does not hold %s", ErrNotHolder, r.ID, actor.ID, role)
+	}
+	r.Sign(role, actor.ID, at)
+	return nil
+}
+
+// RequireSignOff adds the roles plan names for the sign-off of a
+// post-incident review (prepare.Plan.ReviewSignOff) to Required, each
+// once, after those already there. It refuses a nil plan or one whose
+// roles do not validate (prepare.Plan.Validate), with ErrInvalid.
+func (r *Review) RequireSignOff(plan *prepare.Plan) error {
+	if plan == nil {
+		return fmt.Errorf("%w: review %q: no plan to take the sign-off roles from", ErrInvalid, r.ID)
+	}
+	if err := plan.Validate(); err != nil {
+		return fmt.Errorf("%w: review %q: %w", ErrInvalid, r.ID, err)
+	}
+	for _, role := range plan.ReviewSignOff {
+		if !slices.Contains(r.Required, role) {
+			r.Required = append(r.Required, role)
+		}
+	}
+	return nil
+}
+
 // Missing returns the required roles that have not signed off, in the
 // order Required lists them.
 func (r *Review) Missing() []incident.Role {
@@ -262,7 +324,9 @@ func (r *Review) Missing() []incident.Role {
 
 // Validate checks the review: an ID, a known subject, a record unless it
 // is an exercise, causes with a known category and a text, ratings from
-// 1 to 5, and blamelessness: unless NameIndividuals is set, no cause has
+// 1 to 5, known required roles, a countable cost and impact section
+// (CostImpact.Validate: *CostError, wrapping ErrInvalid or
+// ErrMixedCurrency), and blamelessness: unless NameIndividuals is set, no cause has
 // an Actor or names in its text an actor of the timeline (tools and the
 // engine's timer, whose IDs hold a colon, are not individuals).
 func (r *Review) Validate() error {
@@ -310,6 +374,14 @@ func (r *Review) Validate() error {
 				}
 			}
 		}
+	}
+	for i, role := range r.Required {
+		if !role.Valid() {
+			bad(ErrInvalid, "required[%d]: %q is not a role", i, role)
+		}
+	}
+	if err := r.CostImpact.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("review %q: %w", r.ID, err))
 	}
 	for i, f := range r.Feedback {
 		if f.Rating < 1 || f.Rating > 5 {

@@ -24,6 +24,15 @@
 // become tasks on it, each with an ID "pb:<name>@v<version>:<step>", and
 // the engine's create audit record lists them.
 //
+// # The plan's review sign-off
+//
+// Plan.ReviewSignOff names the roles that must sign off a post-incident
+// review (27035-2 clause 12); package lessons takes them from the plan
+// (lessons.Review.RequireSignOff). Plan.Validate, and so
+// Preparation.Validate and ParsePreparation, refuses an empty, unknown or
+// repeated role with a *ParseError whose problem names the field
+// ("plan.review_sign_off[1]").
+//
 // # Clauses
 //
 // Clause numbers come from the 27035-2:2023 table of contents; where the

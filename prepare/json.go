@@ -27,7 +27,9 @@ type Problem struct {
 // String is "field: reason".
 func (p Problem) String() string { return strictjson.Problem(p).String() }
 
-// ParseError reports a document that cannot be read: every problem found.
+// ParseError reports a document that cannot be read, or a value outside
+// its vocabulary (a plan's review sign-off role): every problem found,
+// each named by its JSON path.
 type ParseError struct {
 	Problems []Problem
 }
@@ -69,9 +71,10 @@ var prepJSON = strictjson.Options{
 
 // ParsePreparation reads a Preparation from JSON strictly (one object,
 // at most MaxDocumentBytes, no unknown, misspelt, repeated or mistyped
-// fields, each named by its JSON path) and validates its teams,
+// fields, each named by its JSON path) and validates its plan, teams,
 // rotations and playbooks. Any failure wraps ErrInvalid; a document that
-// does not parse is a *ParseError.
+// does not parse, or whose plan names an unknown review sign-off role, is
+// a *ParseError.
 func ParsePreparation(data []byte) (*Preparation, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &ParseError{Problems: []Problem{{Value: len(data), Reason: fmt.Sprintf("document is over %d bytes", MaxDocumentBytes)}}}
@@ -86,10 +89,16 @@ func ParsePreparation(data []byte) (*Preparation, error) {
 	return p, nil
 }
 
-// Validate checks the teams, rotations (and that each names a known team
+// Validate checks the plan (Plan.Validate, its problems named under
+// "plan."), the teams, rotations (and that each names a known team
 // holding its members), paging rules (known rotations) and playbooks.
 func (p *Preparation) Validate() error {
 	var errs []error
+	if p.Plan != nil {
+		if ps := p.Plan.problems("plan."); len(ps) > 0 {
+			errs = append(errs, &ParseError{Problems: ps})
+		}
+	}
 	for i := range p.Roster.Teams {
 		errs = append(errs, p.Roster.Teams[i].Validate())
 	}

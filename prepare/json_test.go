@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/iso27035/iso27035/incident"
 	"github.com/iso27035/iso27035/prepare"
 )
 
@@ -70,4 +71,42 @@ func FuzzParsePreparation(f *testing.F) {
 			t.Fatalf("re-parsing own output: %v\n%s", err, out)
 		}
 	})
+}
+
+func TestPlanReviewSignOffRoles(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		roles  string
+		fields []string
+	}{
+		{"none", `[]`, nil},
+		{"known", `["incident_manager","legal"]`, nil},
+		{"empty", `["incident_manager",""]`, []string{"plan.review_sign_off[1]"}},
+		{"unknown", `["ciso"]`, []string{"plan.review_sign_off[0]"}},
+		{"twice", `["legal","irt_lead","legal"]`, []string{"plan.review_sign_off[2]"}},
+		{"several", `["","ciso"]`, []string{"plan.review_sign_off[0]", "plan.review_sign_off[1]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := prepare.ParsePreparation([]byte(`{"plan":{"version":1,"severity_scale":"default","review_period":"72h","review_sign_off":` + tc.roles + `}}`))
+			if tc.fields == nil {
+				require.NoError(t, err)
+				require.NoError(t, p.Plan.Validate())
+				return
+			}
+			require.ErrorIs(t, err, prepare.ErrInvalid)
+			var pe *prepare.ParseError
+			require.ErrorAs(t, err, &pe)
+			var fields []string
+			for _, p := range pe.Problems {
+				fields = append(fields, p.Field)
+			}
+			assert.Equal(t, tc.fields, fields)
+		})
+	}
+	pl := prepare.Plan{ReviewSignOff: []incident.Role{"ciso"}}
+	err := pl.Validate()
+	require.ErrorIs(t, err, prepare.ErrInvalid)
+	var pe *prepare.ParseError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "review_sign_off[0]", pe.Problems[0].Field)
 }

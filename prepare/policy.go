@@ -1,6 +1,7 @@
 package prepare
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/iso27035/iso27035/incident"
@@ -70,7 +71,43 @@ type Plan struct {
 	// last was.
 	ReviewPeriod lifecycle.Duration `json:"review_period"`
 	ReviewedAt   time.Time          `json:"reviewed_at,omitzero"`
-	History      []Revision         `json:"history,omitempty"`
+	// ReviewSignOff names the roles that must sign off a post-incident
+	// review (27035-2 clause 12) before it is complete; package lessons
+	// takes them from here (lessons.Review.RequireSignOff). Empty means
+	// the plan names none.
+	ReviewSignOff []incident.Role `json:"review_sign_off,omitempty"`
+	History       []Revision      `json:"history,omitempty"`
+}
+
+// Validate checks the plan: every role of ReviewSignOff is a defined
+// incident-management role, named once. It returns a *ParseError whose
+// problems name each bad value by its JSON path in the plan
+// ("review_sign_off[1]"); it wraps ErrInvalid.
+func (pl *Plan) Validate() error {
+	if ps := pl.problems(""); len(ps) > 0 {
+		return &ParseError{Problems: ps}
+	}
+	return nil
+}
+
+// problems returns what is wrong with the plan, each field path prefixed
+// by prefix ("plan." inside a preparation).
+func (pl *Plan) problems(prefix string) []Problem {
+	var out []Problem
+	seen := map[incident.Role]bool{}
+	for i, r := range pl.ReviewSignOff {
+		field := fmt.Sprintf("%sreview_sign_off[%d]", prefix, i)
+		switch {
+		case r == "":
+			out = append(out, Problem{Field: field, Value: string(r), Reason: "a sign-off role must not be empty"})
+		case !r.Valid():
+			out = append(out, Problem{Field: field, Value: string(r), Reason: fmt.Sprintf("%q is not an incident-management role", r)})
+		case seen[r]:
+			out = append(out, Problem{Field: field, Value: string(r), Reason: fmt.Sprintf("role %q is listed twice", r)})
+		}
+		seen[r] = true
+	}
+	return out
 }
 
 // ContactKind says whether a contact is inside the organisation.

@@ -17,7 +17,8 @@ func ready() (*prepare.Preparation, prepare.Evidence) {
 	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
 	p := &prepare.Preparation{
 		Policy: &prepare.Policy{Version: 2, Scope: "all", Approval: &prepare.Approval{By: "ceo", At: day(1, 10)}, ReviewBy: day(12, 31)},
-		Plan:   &prepare.Plan{Version: 1, SeverityScale: "default", ReviewPeriod: lifecycle.Duration(180 * 24 * time.Hour), ReviewedAt: day(3, 1)},
+		Plan: &prepare.Plan{Version: 1, SeverityScale: "default", ReviewPeriod: lifecycle.Duration(180 * 24 * time.Hour), ReviewedAt: day(3, 1),
+			ReviewSignOff: []incident.Role{incident.RoleIncidentManager}},
 		Roster: prepare.Roster{Teams: []prepare.Team{
 			{Name: "imt", Kind: prepare.TeamIMT, Members: []prepare.Member{{ID: "bob", Deputy: "eve"}, {ID: "eve", Deputy: "bob"}}},
 			{Name: "irt", Kind: prepare.TeamIRT, Members: []prepare.Member{{ID: "carol", Deputy: "dan"}, {ID: "dan", Deputy: "carol"}}},

@@ -6,8 +6,10 @@
 //     lifecycle engine on a memory store;
 //  2. a post-incident review of each, drafted from the audit trail (the
 //     timeline is never typed again), with its detection and response
-//     gaps measured from the incident's own KPIs, signed off and completed
-//     on the record through the engine;
+//     gaps measured from the incident's own KPIs and its cost (response
+//     hours, an external fee converted from another currency) totalled,
+//     signed off by the roles the plan names and completed on the record
+//     through the engine;
 //  3. the recurring-cause finding (the three phishing reviews share a
 //     root cause), whose change proposal becomes a new step of the
 //     "phishing" playbook, accepted into the preparation: the acceptance
@@ -93,16 +95,23 @@ func run(ctx context.Context, out io.Writer) error {
 		nearMiss      bool
 		cause         string
 		badly         string
+		// hours of response effort, at the internal rate.
+		hours float64
+		// fee is an outside party's fee, in US dollars.
+		fee int64
 	}{
 		{"PIR-2026-001", "Invoice phishing: credentials entered", time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC), false,
-			"No playbook step to purge a reported phishing mail from every mailbox", "The same mail stayed in 40 mailboxes for two hours"},
+			"No playbook step to purge a reported phishing mail from every mailbox", "The same mail stayed in 40 mailboxes for two hours", 6, 0},
 		{"NM-2026-001", "Look-alike domain mail quarantined", time.Date(2026, 2, 3, 14, 0, 0, 0, time.UTC), true,
-			"Look-alike domains are not blocked at registration", ""},
+			"Look-alike domains are not blocked at registration", "", 0.5, 0},
 		{"PIR-2026-002", "Parcel phishing: malware downloaded", time.Date(2026, 2, 9, 10, 0, 0, 0, time.UTC), false,
-			"Reported phishing mail not purged from other mailboxes", "Two more users clicked after the first report"},
+			"Reported phishing mail not purged from other mailboxes", "Two more users clicked after the first report", 14, 120_000},
 		{"PIR-2026-003", "CEO fraud phishing: payment stopped", time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC), false,
-			"No mail purge step in the phishing playbook", "Mailboxes were searched by hand"},
+			"No mail purge step in the phishing playbook", "Mailboxes were searched by hand", 4, 0},
 	}
+	// The preparation: the plan names the roles that sign a review off,
+	// the phishing playbook is at version 1.
+	prep := preparation()
 	var reviews []lessons.Review
 	for _, c := range cases {
 		clk.now = c.at
@@ -120,8 +129,23 @@ func run(ctx context.Context, out io.Writer) error {
 			r.Controls = []string{"5.26"}
 		}
 		r.Causes = []lessons.Cause{cause}
-		r.Required = []incident.Role{incident.RoleIncidentManager}
-		r.Sign(incident.RoleIncidentManager, bob.ID, clk.read())
+		// The cost: the response effort at the internal rate of 95 EUR
+		// an hour, and an outside fee in US dollars converted at 0.92.
+		r.CostImpact.Currency = "EUR"
+		r.CostImpact.Lines = []lessons.CostLine{{Kind: lessons.CostResponse, Text: "response effort at 95 EUR/h",
+			Hours: c.hours, Amount: incident.Money{Currency: "EUR", Minor: int64(c.hours * 9500)}}}
+		if c.fee > 0 {
+			r.CostImpact.Lines = append(r.CostImpact.Lines, lessons.CostLine{Kind: lessons.CostExternal, Text: "malware analysis",
+				Amount: incident.Money{Currency: "USD", Minor: c.fee}, Converted: &incident.Money{Currency: "EUR", Minor: c.fee * 92 / 100}})
+		}
+		// The roles that sign the review off come from the plan; each
+		// signer must hold the role.
+		if err := r.RequireSignOff(prep.Plan); err != nil {
+			return err
+		}
+		if err := r.SignAs(bob, incident.RoleIncidentManager, clk.read()); err != nil {
+			return err
+		}
 		if !c.nearMiss {
 			// Completing records the review on the incident through
 			// the engine, as one audited change.
@@ -140,6 +164,20 @@ func run(ctx context.Context, out io.Writer) error {
 		fmt.Fprint(out, "  gaps:")
 		for _, g := range r.Gaps {
 			fmt.Fprintf(out, " %s;", g)
+		}
+		fmt.Fprintln(out)
+		total, err := r.CostImpact.Total()
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(out, "  cost:")
+		for _, l := range r.CostImpact.Lines {
+			fmt.Fprintf(out, " %s %s;", l.Kind, lessons.FormatMoney(l.Amount))
+		}
+		fmt.Fprintf(out, " total %s\n", lessons.FormatMoney(total))
+		fmt.Fprintf(out, "  sign-off required by plan v%d: %v;", prep.Plan.Version, r.Required)
+		for _, so := range r.SignOffs {
+			fmt.Fprintf(out, " %s by %s", so.Role, so.By)
 		}
 		fmt.Fprintln(out)
 		if !r.CompletedAt.IsZero() {
@@ -162,7 +200,6 @@ func run(ctx context.Context, out io.Writer) error {
 	if cause == nil {
 		return errors.New("no recurring cause found")
 	}
-	prep := preparation()
 	cause.Proposal.Kind, cause.Proposal.Target = prepare.ProposalPlaybookStep, "phishing"
 	cause.Proposal.Step = &prepare.Step{ID: "purge", Title: "Purge the reported mail from every mailbox",
 		Phase: incident.PhaseRespond, Owner: incident.RoleIncidentManager, Mandatory: true}
@@ -283,14 +320,17 @@ func handle(ctx context.Context, eng *lifecycle.Engine, st *memory.Store, id, ti
 	return r, r.MeasureGaps(rec, asOf)
 }
 
-// preparation holds the phishing playbook, version 1.
+// preparation holds the plan, whose reviews the incident manager signs
+// off, and the phishing playbook, version 1.
 func preparation() *prepare.Preparation {
-	return &prepare.Preparation{Playbooks: prepare.Library{Playbooks: []prepare.Playbook{{
-		Name: "phishing", Version: 1, Category: phishing,
-		Steps: []prepare.Step{
-			{ID: "triage", Title: "Triage the reported mail", Phase: incident.PhaseRespond, Owner: incident.RolePointOfContact},
-			{ID: "reset", Title: "Reset the credentials entered", Phase: incident.PhaseRespond, Owner: incident.RoleIncidentManager},
-			{ID: "close-out", Title: "Tell the reporter the outcome", Phase: incident.PhaseRespond, Owner: incident.RolePointOfContact},
-		},
-	}}}}
+	return &prepare.Preparation{Plan: &prepare.Plan{Version: 1, SeverityScale: "default",
+		ReviewSignOff: []incident.Role{incident.RoleIncidentManager}},
+		Playbooks: prepare.Library{Playbooks: []prepare.Playbook{{
+			Name: "phishing", Version: 1, Category: phishing,
+			Steps: []prepare.Step{
+				{ID: "triage", Title: "Triage the reported mail", Phase: incident.PhaseRespond, Owner: incident.RolePointOfContact},
+				{ID: "reset", Title: "Reset the credentials entered", Phase: incident.PhaseRespond, Owner: incident.RoleIncidentManager},
+				{ID: "close-out", Title: "Tell the reporter the outcome", Phase: incident.PhaseRespond, Owner: incident.RolePointOfContact},
+			},
+		}}}}
 }

@@ -180,6 +180,7 @@ func Fixture(n int) *prepare.Preparation {
 			Communication: []prepare.CommunicationRule{{Severities: []incident.Severity{incident.SeverityCritical},
 				Audience: "board", Within: lifecycle.Duration(4 * time.Hour)}},
 			ReviewPeriod: lifecycle.Duration(180 * 24 * time.Hour), ReviewedAt: at,
+			ReviewSignOff: []incident.Role{incident.RoleIncidentManager, incident.RoleIRTLead},
 		},
 		Roster: prepare.Roster{
 			Teams: []prepare.Team{
