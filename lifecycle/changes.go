@@ -598,3 +598,26 @@ func obligation(rec incident.Record, id string) (*incident.Obligation, error) {
 	}
 	return &inc.Obligations[i], nil
 }
+
+// RefreshObligations asks the obligation source again when something
+// outside the record moved a deadline: a partner's request with a
+// respond-by time in a coordinated case (package coordination), a
+// regulator's extension. Reason says what moved; the audit record lists
+// the obligations that changed, possibly none.
+type RefreshObligations struct {
+	Reason string
+}
+
+// Action returns ActionRefresh.
+func (RefreshObligations) Action() Action { return ActionRefresh }
+
+func (c RefreshObligations) apply(ctx context.Context, e *Engine, m *mutation, rec incident.Record, d *data) error {
+	if _, err := needIncident(rec, "refresh_obligations"); err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.Reason) == "" {
+		return badRequest("reason", "say what moved the deadlines")
+	}
+	d.str("reason", c.Reason)
+	return refresh(ctx, e, m, rec, d)
+}

@@ -105,6 +105,26 @@ func (f ObligationSourceFunc) ObligationsFor(ctx context.Context, inc *incident.
 	return f(ctx, inc)
 }
 
+// ObligationSources joins sources into one: the engine asks each in turn
+// and merges what they give (regulatory clocks and coordination deadlines
+// side by side). Obligation IDs must not collide across sources.
+func ObligationSources(sources ...ObligationSource) ObligationSource {
+	return ObligationSourceFunc(func(ctx context.Context, inc *incident.Incident) ([]incident.Obligation, error) {
+		var out []incident.Obligation
+		for _, s := range sources {
+			if s == nil {
+				continue
+			}
+			got, err := s.ObligationsFor(ctx, inc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, got...)
+		}
+		return out, nil
+	})
+}
+
 // Option configures an Engine.
 type Option func(*Engine)
 

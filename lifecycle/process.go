@@ -97,6 +97,7 @@ const (
 	ActionAddReview     Action = "add_review"
 	ActionWaiveReport   Action = "waive_report"
 	ActionSubmitReport  Action = "submit_report"
+	ActionRefresh       Action = "refresh_obligations"
 	ActionTimer         Action = "timer"
 )
 
@@ -106,7 +107,7 @@ func Actions() []Action {
 		ActionEradicate, ActionRecover, ActionConclude, ActionLearn, ActionClose, ActionMerge, ActionReopen,
 		ActionCreate, ActionSetStatus, ActionClassify, ActionSetFact, ActionSetAnchor, ActionAddEvidence,
 		ActionTransfer, ActionAddTask, ActionSetTask, ActionHandOver, ActionRelease, ActionSetRestricted,
-		ActionAddNote, ActionAddReview, ActionWaiveReport, ActionSubmitReport, ActionTimer}
+		ActionAddNote, ActionAddReview, ActionWaiveReport, ActionSubmitReport, ActionRefresh, ActionTimer}
 }
 
 // Valid reports whether a is a defined action.

@@ -128,6 +128,7 @@ func DefaultRules() *Rules {
 			ActionAddReview:     append(slices.Clone(managers), imt),
 			ActionWaiveReport:   append(slices.Clone(managers), dpo, legal),
 			ActionSubmitReport:  append(slices.Clone(managers), dpo, legal),
+			ActionRefresh:       append(slices.Clone(handlers), dpo, legal),
 		},
 		RestrictedAccess: []incident.Role{im, lead},
 	}

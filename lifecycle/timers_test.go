@@ -434,3 +434,35 @@ func TestTwoEnginesFireEachTimerOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestRefreshObligationsAndJoinedSources(t *testing.T) {
+	// A second source whose deadline appears from outside the record: a
+	// partner's request arrives after the incident was declared.
+	var requested time.Time
+	partner := lifecycle.ObligationSourceFunc(func(_ context.Context, inc *incident.Incident) ([]incident.Obligation, error) {
+		if requested.IsZero() {
+			return nil, nil
+		}
+		return []incident.Obligation{{ID: "coordination/case-1/M0002", Regime: "coordination", Report: "request",
+			Authority: "national-csirt", StartEvent: "message_received", StartAt: requested,
+			Due: requested.Add(4 * time.Hour), Article: "ISO/IEC 27035-4:2024 coordination agreement"}}, nil
+	})
+	h := newHarness(t, lifecycle.WithObligationSource(lifecycle.ObligationSources(reportSource, nil, partner)))
+	inc := h.respond(incident.SeverityLow)
+	key := lifecycle.KeyOf(inc)
+	require.Len(t, h.get(key).(*incident.Incident).Obligations, 2, "the regulatory reports only")
+
+	_, err := h.e.Apply(h.ctx, actIM, key, lifecycle.RefreshObligations{})
+	require.Error(t, err, "a refresh says why")
+
+	requested = inc.Timeline.Declared.At.Add(time.Hour)
+	h.apply(actIM, key, lifecycle.RefreshObligations{Reason: "request M0002 in case case-1"})
+	got := h.get(key).(*incident.Incident)
+	require.Len(t, got.Obligations, 3)
+	assert.Equal(t, "coordination/case-1/M0002", got.Obligations[2].ID)
+	h.drain()
+	assert.Equal(t, lifecycle.TickResult{Fired: 2}, h.tick(requested.Add(4*time.Hour)), "the partner's deadline fires its due-soon and overdue timers")
+	require.Len(t, h.notified(lifecycle.TypeReportOverdue), 1)
+	_, err = h.e.Verify(h.ctx, key)
+	require.NoError(t, err)
+}
