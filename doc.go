@@ -28,7 +28,8 @@
 //	Regulatory reporting clocks           GDPR, NIS2, DORA, CRA, triage/clocks  implemented (issue 7)
 //	                                        SEC, HIPAA, CIRCIA
 //	Performance measurement               27035-2 11.3.2         metrics        implemented (issue 8)
-//	Coordination across organisations     27035-4                coordination   not yet (issue 12)
+//	Coordination across organisations     27035-4; TLP 2.0;      coordination   implemented (issue 12)
+//	                                        STIX 2.1
 //	Audit trail (records of actions,      27035-1 5; CSF         lifecycle      implemented (hash chain,
 //	  their integrity and provenance)       RS.AN-06                             checkpoints, exports)
 //	Roles and what they may do (rules)    27035-2 7.2-7.3        lifecycle      implemented (issue 4)
@@ -42,7 +43,7 @@
 // the obligations owed on an incident are values of package incident, so
 // every other package and every store names them the same way.
 //
-// # What is not covered yet
+// # Coverage and its limits
 //
 // Implemented: the domain model (incident), the storage and notification
 // contracts with the in-memory store and conformance suites, the relay, and
@@ -53,9 +54,9 @@
 // learned (reviews with cost and impact and the plan's sign-off roles,
 // action items, recurring causes fed back as change proposals);
 // preparation (teams, on-call, playbooks as the engine's
-// lifecycle.TaskSource, readiness, change proposals). Not yet:
-// coordination. The packages not done exist with a
-// package comment that says so, and their issues are listed above. The
+// lifecycle.TaskSource, readiness, change proposals); coordination across
+// organisations (cases, TLP 2.0 enforced on every share, view and export,
+// STIX 2.1 exchange). Every package of the map is implemented. The
 // webhook notifier and the NATS adapter are implemented (issue 9). The ISO texts themselves were not
 // available to the authors:
 // machine names are the SDK's own, the clause numbers of the three middle

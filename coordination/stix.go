@@ -1,0 +1,794 @@
+package coordination
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// STIX 2.1 (OASIS Standard, 10 June 2021) export of a case.
+//
+// A case becomes a bundle (STIX 2.1 §8): the case is an incident SDO
+// (§4.6) carrying the incident-core extension, its organisations and
+// people are identity SDOs (§4.5), its items are indicator (§4.7),
+// observed-data (§4.9), note (§4.8) and incident SDOs, the observed values
+// are cyber-observable objects (§6), the links are relationship SROs
+// (§5.1), and every item carries the TLP 2.0 marking definition of its
+// label (§7.2; TLP 2.0 extension of oasis-open/cti-stix-common-objects).
+
+// StixNamespace is the namespace of deterministic cyber-observable
+// identifiers, STIX 2.1 §2.9: an SCO's id is a UUIDv5 of this namespace
+// and the canonical JSON (RFC 8785) of its ID contributing properties.
+const StixNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7"
+
+// ExportNamespace is the namespace of the identifiers this package gives
+// the SDOs and SROs it writes: "<type>--" + UUIDv5(ExportNamespace,
+// "<type>/<case id>/<internal id>"). STIX 2.1 §2.9 recommends UUIDv4 but
+// allows any RFC 4122 UUID (the official JSON schemas accept versions 1
+// to 5): name-based identifiers make the export deterministic (the same
+// case gives the same bundle), keep an object's identity across exports
+// so partners see updates as new versions of the same object, and unlike
+// UUIDv1 they reveal neither the exporting host nor when an object was
+// made.
+const ExportNamespace = "c53a509a-61b2-4bc3-97ad-915ddf99b202"
+
+// stixNamespace and exportNamespace are the parsed namespaces (read-only).
+var (
+	stixNamespace   = uuid.MustParse(StixNamespace)
+	exportNamespace = uuid.MustParse(ExportNamespace)
+)
+
+// IncidentCoreExtension is the id of the incident-core extension
+// definition (oasis-open/cti-stix-common-objects,
+// extension-definition-specifications/incident-core), a property extension
+// of the STIX 2.1 §4.6 incident stub.
+const IncidentCoreExtension = "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
+
+// TLP2Extension is the id of the TLP 2.0 marking extension definition
+// (oasis-open/cti-stix-common-objects, extension-definition-specifications/tlp-2.0).
+const TLP2Extension = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
+
+// Determinations lists the incident-core extension's determination enum
+// ("suspected" is this package's default on export).
+func Determinations() []string {
+	return []string{"blocked", "failed-attempt", "false-positive", "low-value", "successful-attempt", "suspected"}
+}
+
+// The investigation_status values this package writes. The incident-core
+// extension leaves the property a free string and notes that "an
+// Incident should be marked as New until some action is taken".
+const (
+	// InvestigationNew: the case is open and no participant has yet moved
+	// beyond invited (no action taken).
+	InvestigationNew = "new"
+	// InvestigationOpen: the case is open and being worked.
+	InvestigationOpen = "open"
+	// InvestigationClosed: the case is closed.
+	InvestigationClosed = "closed"
+)
+
+// stixMarking is a TLP marking definition: its id, label and official
+// JSON (compact).
+type stixMarking struct {
+	id    string
+	label Label
+	tlp2  bool
+	json  string
+}
+
+// stixMarkings are the TLP marking definitions, copied verbatim (compacted)
+// from their sources:
+//   - TLP 2.0: oasis-open/cti-stix-common-objects,
+//     extension-definition-specifications/tlp-2.0 (marking-definition ids
+//     and tlp_2_0 values from marking-definition.json, created from
+//     examples/tlp-amber+strict.json); BSD-3-Clause, Copyright (c) OASIS
+//     Open.
+//   - TLP 1.0: STIX 2.1 §7.2.1.4, the predefined TLP marking definitions
+//     (read on import: TLP:WHITE reads as TLP:CLEAR).
+var stixMarkings = [...]stixMarking{
+	{"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", TLPClear, true, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487","created":"2022-10-01T00:00:00.000Z","name":"TLP:CLEAR","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"clear"}}}`},
+	{"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", TLPGreen, true, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb","created":"2022-10-01T00:00:00.000Z","name":"TLP:GREEN","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"green"}}}`},
+	{"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", TLPAmber, true, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421","created":"2022-10-01T00:00:00.000Z","name":"TLP:AMBER","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"amber"}}}`},
+	{"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", TLPAmberStrict, true, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003","created":"2022-10-01T00:00:00.000Z","name":"TLP:AMBER+STRICT","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"amber+strict"}}}`},
+	{"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", TLPRed, true, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","created":"2022-10-01T00:00:00.000Z","name":"TLP:RED","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"red"}}}`},
+	{"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", TLPClear, false, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:WHITE","definition":{"tlp":"white"}}`},
+	{"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", TLPGreen, false, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:GREEN","definition":{"tlp":"green"}}`},
+	{"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", TLPAmber, false, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--f88d31f6-486f-44da-b317-01333bde0b82","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:AMBER","definition":{"tlp":"amber"}}`},
+	{"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", TLPRed, false, `{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed","created":"2017-01-20T00:00:00.000Z","definition_type":"tlp","name":"TLP:RED","definition":{"tlp":"red"}}`},
+}
+
+// markingByID returns the TLP marking definition of a STIX id.
+func markingByID(id string) (stixMarking, bool) {
+	for _, m := range stixMarkings {
+		if m.id == id {
+			return m, true
+		}
+	}
+	return stixMarking{}, false
+}
+
+// markingOf returns the TLP 2.0 marking definition of a label.
+func markingOf(l Label) (stixMarking, bool) {
+	for _, m := range stixMarkings {
+		if m.tlp2 && m.label == l {
+			return m, true
+		}
+	}
+	return stixMarking{}, false
+}
+
+// MarkingID returns the STIX id of the TLP 2.0 marking definition of a
+// label ("marking-definition--55d920b0-…" for TLP:AMBER), or "" for an
+// invalid label.
+func MarkingID(l Label) string {
+	m, ok := markingOf(l)
+	if !ok {
+		return ""
+	}
+	return m.id
+}
+
+// MarkingLabel returns the label of a TLP marking definition id: the five
+// TLP 2.0 ids and the four TLP 1.0 ids of STIX 2.1 §7.2.1.4 (TLP:WHITE
+// reads as TLP:CLEAR).
+func MarkingLabel(id string) (Label, bool) {
+	m, ok := markingByID(id)
+	return m.label, ok
+}
+
+// ExportOptions tunes ExportBundle.
+type ExportOptions struct {
+	// Determination is the incident-core determination written on the
+	// incidents; empty means "suspected". It must be one of
+	// Determinations().
+	Determination string
+	// CaseLabel is the TLP label of the objects that describe the case
+	// rather than an item: the case incident, the participants'
+	// identities and their relationships. Zero means TLP:AMBER: the case
+	// is shared among the participating organisations (and their
+	// clients on need to know), not beyond.
+	CaseLabel Label
+	// Extra are STIX objects written verbatim besides the case's own:
+	// typically Imported.Kept() of the bundles the case's imported items
+	// came from, so that what they refer to (their observables, the
+	// sender's identities and relationships) travels with them. An extra
+	// object replaces a generated object of the same id.
+	Extra []json.RawMessage
+}
+
+// Bundle is a STIX 2.1 bundle (§8): a container of objects with no
+// semantics of its own.
+type Bundle struct {
+	Type    string            `json:"type"`
+	ID      string            `json:"id"`
+	Objects []json.RawMessage `json:"objects"`
+}
+
+// stixIncidentCore is the incident-core extension of an incident.
+type stixIncidentCore struct {
+	ExtensionType       string `json:"extension_type"`
+	Determination       string `json:"determination"`
+	InvestigationStatus string `json:"investigation_status"`
+}
+
+// stixObject is every SDO and SRO this package writes; the properties of
+// a type are set, the others left empty (STIX 2.1 §3 common properties
+// first, then the type's).
+type stixObject struct {
+	Type              string   `json:"type"`
+	SpecVersion       string   `json:"spec_version"`
+	ID                string   `json:"id"`
+	CreatedByRef      string   `json:"created_by_ref,omitempty"`
+	Created           string   `json:"created"`
+	Modified          string   `json:"modified"`
+	Labels            []string `json:"labels,omitempty"`
+	ObjectMarkingRefs []string `json:"object_marking_refs,omitempty"`
+
+	Name          string `json:"name,omitempty"`
+	Description   string `json:"description,omitempty"`
+	IdentityClass string `json:"identity_class,omitempty"`
+
+	IndicatorTypes []string `json:"indicator_types,omitempty"`
+	Pattern        string   `json:"pattern,omitempty"`
+	PatternType    string   `json:"pattern_type,omitempty"`
+	ValidFrom      string   `json:"valid_from,omitempty"`
+	ValidUntil     string   `json:"valid_until,omitempty"`
+
+	FirstObserved  string `json:"first_observed,omitempty"`
+	LastObserved   string `json:"last_observed,omitempty"`
+	NumberObserved int    `json:"number_observed,omitempty"`
+
+	Abstract string  `json:"abstract,omitempty"`
+	Content  *string `json:"content,omitempty"`
+
+	ObjectRefs []string `json:"object_refs,omitempty"`
+
+	RelationshipType string `json:"relationship_type,omitempty"`
+	SourceRef        string `json:"source_ref,omitempty"`
+	TargetRef        string `json:"target_ref,omitempty"`
+
+	Extensions map[string]stixIncidentCore `json:"extensions,omitempty"`
+}
+
+// stixTime writes a STIX timestamp (§3.2): RFC 3339 in UTC with
+// millisecond precision, as created and modified require.
+func stixTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// exportID is the deterministic id of an exported SDO or SRO (see
+// ExportNamespace).
+func exportID(typ string, c CaseID, internal string) string {
+	return typ + "--" + uuid.NewSHA1(exportNamespace, []byte(typ+"/"+string(c)+"/"+internal)).String()
+}
+
+// The observable types an Observation may hold and ExportBundle writes.
+var exportedObservables = []string{"domain-name", "email-addr", "file", "ipv4-addr", "ipv6-addr", "url"}
+
+// observableObject returns the SCO (STIX 2.1 §6) of an observable, with
+// its deterministic id (§2.9): UUIDv5 of StixNamespace and the canonical
+// JSON of its ID contributing properties (value; for a file, hashes). The
+// object is written without its closing brace, so that its marking can
+// follow.
+func observableObject(o Observable) (id string, open string, err error) {
+	if !slices.Contains(exportedObservables, o.Type) {
+		return "", "", fmt.Errorf("%w: observable type %q is not one of %v", ErrInvalid, o.Type, exportedObservables)
+	}
+	if o.Value == "" || !utf8.ValidString(o.Value) {
+		return "", "", fmt.Errorf("%w: %s observable has no valid value", ErrInvalid, o.Type)
+	}
+	var contributing string
+	if o.Type == "file" {
+		if !isHex(o.Value, 64) {
+			return "", "", fmt.Errorf("%w: file observable value %q is not a SHA-256", ErrInvalid, o.Value)
+		}
+		contributing = `{"hashes":{"SHA-256":` + canonicalString(o.Value) + `}}`
+	} else {
+		contributing = `{"value":` + canonicalString(o.Value) + `}`
+	}
+	id = o.Type + "--" + uuid.NewSHA1(stixNamespace, []byte(contributing)).String()
+	head := `{"type":"` + o.Type + `","spec_version":"2.1","id":"` + id + `",`
+	return id, head + contributing[1:len(contributing)-1], nil
+}
+
+// canonicalString writes a JSON string as RFC 8785 (JCS) does: only the
+// quote, the backslash and control characters are escaped, the latter
+// with the short forms or \u00xx in lower-case hex.
+func canonicalString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 {
+				fmt.Fprintf(&b, `\u%04x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// investigationStatus maps the case status onto the incident-core
+// investigation_status (see InvestigationNew).
+func investigationStatus(c *Case) string {
+	if c.Status == CaseClosed {
+		return InvestigationClosed
+	}
+	for _, p := range c.Participants {
+		if p.Status != StatusInvited && p.Status != "" {
+			return InvestigationOpen
+		}
+	}
+	return InvestigationNew
+}
+
+// exporter accumulates the objects of a bundle.
+type exporter struct {
+	c    *Case
+	dir  *Directory
+	opts ExportOptions
+	// generated maps ids to generated objects; kept are the verbatim
+	// objects (origins and extras), which win over generated ones.
+	generated map[string][]byte
+	kept      map[string][][]byte
+	markings  map[string]bool
+	incident  string
+	orgIDs    map[OrgID]string
+	// scos are the observables' objects and their labels.
+	scos map[string]scoOut
+}
+
+// scoOut is an observable's object (without its closing brace) and the
+// strictest label of the observations holding it.
+type scoOut struct {
+	open  string
+	label Label
+}
+
+// ExportBundle writes a case (or a participant's view of it, which is
+// just another *Case) as a STIX 2.1 bundle (§8):
+//
+//   - the case is an incident SDO (§4.6) with the incident-core extension:
+//     determination from opts, investigation_status "new", "open" or
+//     "closed" (see InvestigationNew);
+//   - every organisation (participants and item sources) is an identity
+//     (§4.5, identity_class "organization") and every named person
+//     (participants' people and contacts, item authors) an identity of
+//     class "individual" created by its organisation's identity; names
+//     come from dir (nil or unknown: the ID);
+//   - indicator items are indicators (§4.7), observation items
+//     observed-data (§4.9) referring to the SCOs of their values (§6,
+//     deterministic ids per §2.9), note, status-update and statement items
+//     notes (§4.8, labels "status-update" or "statement" for the latter
+//     two) about the case incident, summary items incidents;
+//   - relationships (§5.1): indicator "indicates" the case incident,
+//     observed-data and summary incidents are "related-to" it, every
+//     participant's identity is "related-to" it;
+//   - every item's objects carry object_marking_refs to the TLP 2.0
+//     marking definition of its label (an SCO the strictest label of the
+//     observations holding its value; the objects describing the case
+//     opts.CaseLabel's), and the bundle includes the official marking
+//     definitions used.
+//
+// Each object's created_by_ref is the identity of its item's source (the
+// coordinator's for the case objects). Items with an Origin (imported)
+// are written as their origin object, unchanged except that a TLP marking
+// is added when the item's label is stricter than the origin's: a label
+// is never dropped or weakened on the way out.
+//
+// The output is deterministic: objects are sorted by id, ids are
+// name-based (ExportNamespace), and the bundle id is derived from the
+// content.
+func ExportBundle(c *Case, dir *Directory, opts ExportOptions) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil case", ErrInvalid)
+	}
+	if c.ID == "" {
+		return nil, fmt.Errorf("%w: case has no ID", ErrInvalid)
+	}
+	if opts.Determination == "" {
+		opts.Determination = "suspected"
+	}
+	if !slices.Contains(Determinations(), opts.Determination) {
+		return nil, fmt.Errorf("%w: determination %q is not one of %v", ErrInvalid, opts.Determination, Determinations())
+	}
+	if opts.CaseLabel == 0 {
+		opts.CaseLabel = TLPAmber
+	}
+	if !opts.CaseLabel.Valid() {
+		return nil, fmt.Errorf("%w: case label %d", ErrInvalid, opts.CaseLabel)
+	}
+	e := &exporter{
+		c: c, dir: dir, opts: opts,
+		generated: map[string][]byte{},
+		kept:      map[string][][]byte{},
+		markings:  map[string]bool{},
+		orgIDs:    map[OrgID]string{},
+		scos:      map[string]scoOut{},
+	}
+	if err := e.run(); err != nil {
+		return nil, err
+	}
+	return e.bundle(), nil
+}
+
+func (e *exporter) add(obj *stixObject) error {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalid, obj.ID, err)
+	}
+	e.generated[obj.ID] = data
+	return nil
+}
+
+// keep records a verbatim object (compacted).
+func (e *exporter) keep(raw []byte) error {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return fmt.Errorf("%w: extra STIX object: %w", ErrInvalid, err)
+	}
+	var head struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &head); err != nil || head.ID == "" {
+		return fmt.Errorf("%w: extra STIX object without an id", ErrInvalid)
+	}
+	data := buf.Bytes()
+	for _, k := range e.kept[head.ID] {
+		if bytes.Equal(k, data) {
+			return nil
+		}
+	}
+	e.kept[head.ID] = append(e.kept[head.ID], data)
+	return nil
+}
+
+func (e *exporter) mark(l Label) ([]string, error) {
+	m, ok := markingOf(l)
+	if !ok {
+		return nil, fmt.Errorf("%w: label %d is not a TLP 2.0 label", ErrInvalid, l)
+	}
+	e.markings[m.id] = true
+	return []string{m.id}, nil
+}
+
+func (e *exporter) orgName(id OrgID) string {
+	if e.dir != nil {
+		if o, ok := e.dir.Organisation(id); ok && o.Name != "" {
+			return o.Name
+		}
+	}
+	return string(id)
+}
+
+func (e *exporter) orgRef(id OrgID) string {
+	if id == "" {
+		return ""
+	}
+	return e.orgIDs[id]
+}
+
+func (e *exporter) run() error {
+	c := e.c
+	opened := stixTime(c.Opened)
+	caseMarks, err := e.mark(e.opts.CaseLabel)
+	if err != nil {
+		return err
+	}
+
+	// Organisations and people.
+	people := map[PersonID]OrgID{}
+	var orgs []OrgID
+	addOrg := func(o OrgID) {
+		if o != "" && !slices.Contains(orgs, o) {
+			orgs = append(orgs, o)
+		}
+	}
+	addPerson := func(p PersonID, org OrgID) {
+		if p == "" {
+			return
+		}
+		if e.dir != nil {
+			if dp, ok := e.dir.Person(p); ok && dp.Org != "" {
+				org = dp.Org
+			}
+		}
+		if _, ok := people[p]; !ok {
+			people[p] = org
+		}
+		addOrg(org)
+	}
+	addOrg(c.Coordinator)
+	for _, p := range c.Participants {
+		addOrg(p.Org)
+		for _, pp := range p.People {
+			addPerson(pp, p.Org)
+		}
+		addPerson(p.Contact, p.Org)
+	}
+	for i := range c.Items {
+		if c.Items[i].Origin != nil {
+			continue
+		}
+		addOrg(c.Items[i].Source)
+		addPerson(c.Items[i].Author, c.Items[i].Source)
+	}
+	for _, o := range orgs {
+		e.orgIDs[o] = exportID("identity", c.ID, "org/"+string(o))
+	}
+	coord := e.orgRef(c.Coordinator)
+	for _, o := range orgs {
+		id := e.orgIDs[o]
+		by := coord
+		if by == id {
+			by = ""
+		}
+		if err := e.add(&stixObject{
+			Type: "identity", SpecVersion: "2.1", ID: id, CreatedByRef: by,
+			Created: opened, Modified: opened, ObjectMarkingRefs: caseMarks,
+			Name: e.orgName(o), IdentityClass: "organization",
+		}); err != nil {
+			return err
+		}
+	}
+	for p, org := range people {
+		name := string(p)
+		if e.dir != nil {
+			if dp, ok := e.dir.Person(p); ok && dp.Name != "" {
+				name = dp.Name
+			}
+		}
+		if err := e.add(&stixObject{
+			Type: "identity", SpecVersion: "2.1", ID: exportID("identity", c.ID, "person/"+string(p)),
+			CreatedByRef: e.orgRef(org), Created: opened, Modified: opened, ObjectMarkingRefs: caseMarks,
+			Name: name, IdentityClass: "individual",
+		}); err != nil {
+			return err
+		}
+	}
+
+	// The case incident.
+	e.incident = exportID("incident", c.ID, "case")
+	name := c.Title
+	if name == "" {
+		name = string(c.ID)
+	}
+	modified := opened
+	if c.Status == CaseClosed && c.Closed.After(c.Opened) {
+		modified = stixTime(c.Closed)
+	}
+	if err := e.add(&stixObject{
+		Type: "incident", SpecVersion: "2.1", ID: e.incident, CreatedByRef: coord,
+		Created: opened, Modified: modified, ObjectMarkingRefs: caseMarks, Name: name,
+		Extensions: e.incidentCore(investigationStatus(c)),
+	}); err != nil {
+		return err
+	}
+	for _, p := range c.Participants {
+		if p.Org == "" {
+			continue
+		}
+		if err := e.add(&stixObject{
+			Type: "relationship", SpecVersion: "2.1", ID: exportID("relationship", c.ID, "participant/"+string(p.Org)),
+			CreatedByRef: coord, Created: opened, Modified: opened, ObjectMarkingRefs: caseMarks,
+			RelationshipType: "related-to", Description: "participant: " + string(p.Role),
+			SourceRef: e.orgIDs[p.Org], TargetRef: e.incident,
+		}); err != nil {
+			return err
+		}
+	}
+
+	for i := range c.Items {
+		if err := e.item(&c.Items[i]); err != nil {
+			return err
+		}
+	}
+	for _, x := range e.opts.Extra {
+		if err := e.keep(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *exporter) incidentCore(status string) map[string]stixIncidentCore {
+	return map[string]stixIncidentCore{IncidentCoreExtension: {
+		ExtensionType: "property-extension", Determination: e.opts.Determination, InvestigationStatus: status,
+	}}
+}
+
+// item writes one item and its relationships.
+func (e *exporter) item(it *Item) error {
+	if it.Origin != nil {
+		return e.origin(it)
+	}
+	c := e.c
+	marks, err := e.mark(it.Label)
+	if err != nil {
+		return fmt.Errorf("item %q: %w", it.ID, err)
+	}
+	if it.ID == "" {
+		return fmt.Errorf("%w: item without an ID", ErrInvalid)
+	}
+	created := it.Created
+	if created.IsZero() {
+		created = c.Opened
+	}
+	ts := stixTime(created)
+	obj := stixObject{
+		SpecVersion: "2.1", CreatedByRef: e.orgRef(it.Source), Created: ts, Modified: ts,
+		ObjectMarkingRefs: marks,
+	}
+	relType := "related-to"
+	switch it.Kind {
+	case KindIndicator:
+		if it.Indicator == nil || it.Indicator.Pattern == "" {
+			return fmt.Errorf("%w: indicator item %q has no pattern", ErrInvalid, it.ID)
+		}
+		obj.Type = "indicator"
+		obj.Name, obj.Description = it.Title, it.Body
+		obj.Pattern = it.Indicator.Pattern
+		obj.PatternType = cmp.Or(it.Indicator.PatternType, "stix")
+		from := it.Indicator.ValidFrom
+		if from.IsZero() {
+			from = created
+		}
+		obj.ValidFrom = stixTime(from)
+		if !it.Indicator.ValidUntil.IsZero() {
+			if !it.Indicator.ValidUntil.After(from) {
+				return fmt.Errorf("%w: indicator item %q: valid_until is not after valid_from", ErrInvalid, it.ID)
+			}
+			obj.ValidUntil = stixTime(it.Indicator.ValidUntil)
+		}
+		obj.IndicatorTypes = it.Indicator.Types
+		relType = "indicates"
+	case KindObservation:
+		ob := it.Observed
+		if ob == nil || len(ob.Objects) == 0 {
+			return fmt.Errorf("%w: observation item %q has no observables", ErrInvalid, it.ID)
+		}
+		obj.Type = "observed-data"
+		first, last := ob.FirstObserved, ob.LastObserved
+		if first.IsZero() {
+			first = created
+		}
+		if last.IsZero() || last.Before(first) {
+			last = first
+		}
+		obj.FirstObserved, obj.LastObserved = stixTime(first), stixTime(last)
+		// A count of zero reads as observed once (number_observed is 1 to
+		// 999,999,999, STIX 2.1 §4.9).
+		obj.NumberObserved = min(max(ob.Count, 1), 999999999)
+		for _, o := range ob.Objects {
+			id, open, err := observableObject(o)
+			if err != nil {
+				return fmt.Errorf("item %q: %w", it.ID, err)
+			}
+			// An SCO carries the strictest label of the observations
+			// that hold its value: a value is never less protected in the
+			// bundle than in the observation.
+			sco := e.scos[id]
+			sco.open, sco.label = open, max(sco.label, it.Label)
+			e.scos[id] = sco
+			if !slices.Contains(obj.ObjectRefs, id) {
+				obj.ObjectRefs = append(obj.ObjectRefs, id)
+			}
+		}
+	case KindNote, KindStatusUpdate, KindStatement:
+		obj.Type = "note"
+		obj.Abstract = it.Title
+		body := it.Body
+		obj.Content = &body
+		obj.ObjectRefs = []string{e.incident}
+		if it.Kind != KindNote {
+			obj.Labels = []string{string(it.Kind)}
+		}
+		relType = ""
+	case KindSummary:
+		obj.Type = "incident"
+		obj.Name = cmp.Or(it.Title, string(it.ID))
+		obj.Description = it.Body
+		obj.Extensions = e.incidentCore(investigationStatus(e.c))
+	default:
+		return fmt.Errorf("%w: item %q has unknown kind %q", ErrInvalid, it.ID, it.Kind)
+	}
+	obj.ID = exportID(obj.Type, c.ID, string(it.ID))
+	if err := e.add(&obj); err != nil {
+		return err
+	}
+	if relType == "" {
+		return nil
+	}
+	return e.add(&stixObject{
+		Type: "relationship", SpecVersion: "2.1", ID: exportID("relationship", c.ID, "item/"+string(it.ID)),
+		CreatedByRef: obj.CreatedByRef, Created: ts, Modified: ts, ObjectMarkingRefs: marks,
+		RelationshipType: relType, SourceRef: obj.ID, TargetRef: e.incident,
+	})
+}
+
+// origin writes an imported item as its origin object.
+func (e *exporter) origin(it *Item) error {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(it.Origin, &obj); err != nil {
+		return fmt.Errorf("%w: item %q: origin is not a JSON object: %w", ErrInvalid, it.ID, err)
+	}
+	var refs []string
+	if raw, ok := obj["object_marking_refs"]; ok {
+		if err := json.Unmarshal(raw, &refs); err != nil {
+			return fmt.Errorf("%w: item %q: origin object_marking_refs: %w", ErrInvalid, it.ID, err)
+		}
+	}
+	var have Label
+	for _, r := range refs {
+		if m, ok := markingByID(r); ok {
+			e.markings[r] = true
+			have = max(have, m.label)
+		}
+	}
+	if !it.Label.Valid() {
+		return fmt.Errorf("%w: item %q has no valid label", ErrInvalid, it.ID)
+	}
+	if it.Label <= have {
+		return e.keep(it.Origin)
+	}
+	m, _ := markingOf(it.Label)
+	e.markings[m.id] = true
+	refs = append(refs, m.id)
+	data, err := json.Marshal(refs)
+	if err != nil {
+		return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
+	}
+	obj["object_marking_refs"] = data
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
+	}
+	return e.keep(out)
+}
+
+// bundle sorts the objects by id and writes the bundle.
+func (e *exporter) bundle() []byte {
+	for id, sco := range e.scos {
+		m, _ := markingOf(sco.label)
+		e.markings[m.id] = true
+		e.generated[id] = []byte(sco.open + `,"object_marking_refs":["` + m.id + `"]}`)
+	}
+	for id := range e.markings {
+		m, _ := markingByID(id)
+		e.generated[id] = []byte(m.json)
+	}
+	var objs [][]byte
+	ids := make([]string, 0, len(e.generated)+len(e.kept))
+	for id := range e.generated {
+		if _, ok := e.kept[id]; !ok {
+			ids = append(ids, id)
+		}
+	}
+	for id := range e.kept {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	h := []byte("bundle/" + string(e.c.ID))
+	for _, id := range ids {
+		if k, ok := e.kept[id]; ok {
+			vs := slices.Clone(k)
+			slices.SortFunc(vs, bytes.Compare)
+			objs = append(objs, vs...)
+			continue
+		}
+		objs = append(objs, e.generated[id])
+	}
+	for _, o := range objs {
+		h = append(h, '\n')
+		h = append(h, o...)
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"type":"bundle","id":"bundle--`)
+	b.WriteString(uuid.NewSHA1(exportNamespace, h).String())
+	b.WriteString(`","objects":[`)
+	for i, o := range objs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(o)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
