@@ -104,6 +104,19 @@ func (c *Case) actor(dir *Directory, by PersonID) (Person, *Participant, error) 
 	return p, pt, nil
 }
 
+// joined is actor for operations only a participant that has joined (not
+// merely been invited) may do.
+func (c *Case) joined(dir *Directory, by PersonID) (Person, error) {
+	p, pt, err := c.actor(dir, by)
+	if err != nil {
+		return Person{}, err
+	}
+	if pt.Status == StatusInvited {
+		return Person{}, fmt.Errorf("%w: %s has not acknowledged its invitation to case %s", ErrNotParticipant, p.Org, c.ID)
+	}
+	return p, nil
+}
+
 // open fails with ErrClosed on a closed case.
 func (c *Case) open() error {
 	if c.Status == CaseClosed {
@@ -166,6 +179,7 @@ func (c *Case) Invite(dir *Directory, by PersonID, org OrgID, role Role, contact
 		History: []StatusChange{{Status: StatusInvited, By: by, At: at}}}
 	if pt := c.Participant(org); pt != nil { // rejoining after leaving
 		np.History = append(pt.History, np.History...)
+		np.LocalRef, np.LocalID = pt.LocalRef, pt.LocalID
 		*pt = np
 	} else {
 		c.Participants = append(c.Participants, np)
@@ -198,17 +212,36 @@ func (c *Case) Acknowledge(dir *Directory, by PersonID, id string, at time.Time)
 		r.AckedAt, r.AckedBy = at, by
 	}
 	if m.Kind == MessageInvite {
-		pt := c.Participant(p.Org)
-		if pt != nil && pt.Status == StatusInvited {
-			r.RespondedAt = at
-			pt.Status = StatusAcknowledged
-			pt.History = append(pt.History, StatusChange{Status: StatusAcknowledged, By: by, At: at, Note: "joined"})
-			if !slices.Contains(pt.People, by) {
-				pt.People = append(pt.People, by)
-			}
+		if pt := c.Participant(p.Org); pt != nil && pt.Status == StatusInvited {
+			c.join(pt, by, StatusAcknowledged, "joined", at)
 		}
 	}
 	return nil
+}
+
+// join moves an invited participant to status, answering its pending
+// invitations.
+func (c *Case) join(pt *Participant, by PersonID, status ParticipantStatus, note string, at time.Time) {
+	for i := range c.Log {
+		m := &c.Log[i]
+		if m.Kind != MessageInvite {
+			continue
+		}
+		for j := range m.To {
+			r := &m.To[j]
+			if r.Org == pt.Org && r.RespondedAt.IsZero() && r.Withdrawn.IsZero() {
+				r.RespondedAt = at
+				if r.AckedAt.IsZero() {
+					r.AckedAt, r.AckedBy = at, by
+				}
+			}
+		}
+	}
+	pt.Status = status
+	pt.History = append(pt.History, StatusChange{Status: status, By: by, At: at, Note: note})
+	if !slices.Contains(pt.People, by) {
+		pt.People = append(pt.People, by)
+	}
 }
 
 // statusOrder ranks the statuses a participant moves through.
@@ -236,6 +269,11 @@ func (c *Case) SetStatus(dir *Directory, by PersonID, status ParticipantStatus, 
 	}
 	if localRef != "" {
 		pt.LocalRef = localRef
+	}
+	if pt.Status == StatusInvited {
+		// Working on the case answers the invitation.
+		c.join(pt, by, status, note, at.UTC())
+		return nil
 	}
 	if !slices.Contains(pt.People, by) {
 		pt.People = append(pt.People, by)
@@ -280,9 +318,24 @@ func (c *Case) Leave(dir *Directory, by PersonID, reason string, at time.Time) e
 	if strings.TrimSpace(reason) == "" {
 		return fmt.Errorf("%w: leaving needs a reason", ErrInvalid)
 	}
+	at = at.UTC()
 	pt.Status = StatusLeft
-	pt.History = append(pt.History, StatusChange{Status: StatusLeft, By: by, At: at.UTC(), Note: reason})
+	pt.History = append(pt.History, StatusChange{Status: StatusLeft, By: by, At: at, Note: reason})
+	c.withdraw(func(r *Recipient) bool { return r.Org == p.Org }, fmt.Sprintf("%s left case %s", p.Org, c.ID), at)
 	return nil
+}
+
+// withdraw marks the answers still owed by the addressees match selects
+// as no longer owed.
+func (c *Case) withdraw(match func(*Recipient) bool, reason string, at time.Time) {
+	for i := range c.Log {
+		for j := range c.Log[i].To {
+			r := &c.Log[i].To[j]
+			if !r.RespondBy.IsZero() && r.RespondedAt.IsZero() && r.Withdrawn.IsZero() && match(r) {
+				r.Withdrawn, r.WithdrawnReason = at, reason
+			}
+		}
+	}
 }
 
 // Assign gives org a task due at due, sent as an assignment message whose
@@ -341,7 +394,7 @@ func (c *Case) Request(dir *Directory, by PersonID, to []OrgID, text string, res
 	if err := c.open(); err != nil {
 		return nil, err
 	}
-	p, _, err := c.actor(dir, by)
+	p, err := c.joined(dir, by)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +402,10 @@ func (c *Case) Request(dir *Directory, by PersonID, to []OrgID, text string, res
 		return nil, fmt.Errorf("%w: a request needs addressees and a text", ErrInvalid)
 	}
 	rs := make([]Recipient, 0, len(to))
-	for _, o := range to {
+	for i, o := range to {
+		if slices.Contains(to[:i], o) {
+			continue
+		}
 		pt := c.Participant(o)
 		if pt == nil || pt.Status == StatusLeft {
 			return nil, fmt.Errorf("%w: %s in case %s", ErrNotParticipant, o, c.ID)
@@ -365,7 +421,7 @@ func (c *Case) Respond(dir *Directory, by PersonID, id, text string, at time.Tim
 	if err := c.open(); err != nil {
 		return nil, err
 	}
-	p, _, err := c.actor(dir, by)
+	p, err := c.joined(dir, by)
 	if err != nil {
 		return nil, err
 	}
@@ -399,12 +455,17 @@ func (c *Case) Share(dir *Directory, by PersonID, item Item, to []PersonID, at t
 	if err := c.open(); err != nil {
 		return nil, err
 	}
-	p, _, err := c.actor(dir, by)
+	p, err := c.joined(dir, by)
 	if err != nil {
 		return nil, err
 	}
 	if item.ID == "" || c.Item(item.ID) != nil {
 		return nil, fmt.Errorf("%w: item ID %q is empty or already in case %s", ErrInvalid, item.ID, c.ID)
+	}
+	if item.Origin != nil {
+		// The sharer of a partner's object is its recipient, not its
+		// source: making them the source would free it from its label.
+		return nil, fmt.Errorf("%w: item %s came from a partner (it has an origin): record it with Receive", ErrInvalid, item.ID)
 	}
 	at = at.UTC()
 	item.Source, item.Author, item.Created = p.Org, by, at
@@ -440,8 +501,12 @@ func (c *Case) Share(dir *Directory, by PersonID, item Item, to []PersonID, at t
 	if len(parts) > 0 {
 		for _, r := range item.Audience {
 			if d := Decide(dir, &item, parts, c.Community, by, r); !d.Allowed {
-				return nil, c.refuse(by, p.Org, item.ID, item.Label, r, d, at)
+				return nil, c.refuse(dir, by, p.Org, item.ID, item.Label, r, d, at)
 			}
+		}
+		// Parts from by's own organisation now reach the recipients too.
+		for _, r := range item.Audience {
+			RecordSourceShare(dir, &item, parts, by, r)
 		}
 	}
 	c.Items = append(c.Items, item)
@@ -453,6 +518,56 @@ func (c *Case) Share(dir *Directory, by PersonID, item Item, to []PersonID, at t
 		rs = append(rs, Recipient{Org: rp.Org, Person: r})
 	}
 	return c.log(Message{Kind: MessageShare, From: by, FromOrg: p.Org, To: rs, Items: []ItemID{item.ID}, Label: item.Label, At: at}), nil
+}
+
+// Receive records an item a partner sent: from, a person of the item's
+// source organisation (in the directory; the organisation need not take
+// part in the case), gave it to to, a person of a participant that has
+// joined. It is how imported STIX objects (ImportBundle) enter a case:
+// the item keeps its label, content and origin; its Source and Author are
+// from's, and to is its first recipient, so the partner's label governs
+// what to may do with it. Map the STIX identity that created it onto a
+// directory person first.
+func (c *Case) Receive(dir *Directory, from, to PersonID, item Item, at time.Time) (*Message, error) {
+	if err := c.open(); err != nil {
+		return nil, err
+	}
+	rp, err := c.joined(dir, to)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := person(dir, from)
+	if err != nil {
+		return nil, err
+	}
+	if item.ID == "" || c.Item(item.ID) != nil {
+		return nil, fmt.Errorf("%w: item ID %q is empty or already in case %s", ErrInvalid, item.ID, c.ID)
+	}
+	if len(item.Parts) > 0 {
+		return nil, fmt.Errorf("%w: a received item %s cannot combine items of the case", ErrInvalid, item.ID)
+	}
+	at = at.UTC()
+	item.Source, item.Author = sp.Org, from
+	if item.Created.IsZero() {
+		item.Created = at
+	}
+	item.Audience = nil
+	if to != from {
+		item.Audience = []PersonID{to}
+	}
+	if err := item.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ValidateItem(dir, &item, nil); err != nil {
+		return nil, err
+	}
+	c.Items = append(c.Items, item)
+	c.Holdings = append(c.Holdings, Holding{Item: item.ID, Person: from, At: at})
+	if to != from {
+		c.Holdings = append(c.Holdings, Holding{Item: item.ID, Person: to, From: from, At: at})
+	}
+	return c.log(Message{Kind: MessageShare, From: from, FromOrg: sp.Org, To: []Recipient{{Org: rp.Org, Person: to}},
+		Items: []ItemID{item.ID}, Label: item.Label, At: at}), nil
 }
 
 // labelsOf returns the labels of items.
@@ -481,10 +596,11 @@ func (c *Case) parts(item *Item) ([]*Item, error) {
 }
 
 // refuse logs a refused share and returns its error.
-func (c *Case) refuse(by PersonID, org OrgID, item ItemID, label Label, to PersonID, d Decision, at time.Time) error {
+func (c *Case) refuse(dir *Directory, by PersonID, org OrgID, item ItemID, label Label, to PersonID, d Decision, at time.Time) error {
 	m := Message{Kind: MessageRefused, From: by, FromOrg: org, Items: []ItemID{item}, Label: label, At: at, Reason: string(d.Reason)}
 	if to != "" {
-		m.To = []Recipient{{Person: to}}
+		rp, _ := dir.Person(to)
+		m.To = []Recipient{{Org: rp.Org, Person: to}}
 	}
 	c.log(m)
 	return d.Err(by, to)
@@ -518,7 +634,7 @@ func (c *Case) Forward(dir *Directory, by PersonID, id ItemID, to PersonID, at t
 	}
 	d := Decide(dir, it, parts, c.Community, by, to)
 	if !d.Allowed {
-		return c.refuse(by, p.Org, id, it.Label, to, d, at)
+		return c.refuse(dir, by, p.Org, id, it.Label, to, d, at)
 	}
 	if d.Reason == ReasonSource {
 		// A person of the source giving the item out chooses a first
@@ -551,7 +667,10 @@ func (c *Case) Permit(dir *Directory, by PersonID, id ItemID, perm Permission, a
 		return fmt.Errorf("%w: item %q in case %s", ErrUnknown, id, c.ID)
 	}
 	if p.Org != it.Source {
-		return fmt.Errorf("%w: only %s, the source of item %s, may permit wider sharing; %s acts for %s", ErrRefused, it.Source, id, by, p.Org)
+		d := Decision{Reason: ReasonNotSource, Label: it.Label, Item: id,
+			Detail: fmt.Sprintf("only %s, the source of item %s, may permit wider sharing; %s acts for %s", it.Source, id, by, p.Org)}
+		to := perm.Person
+		return c.refuse(dir, by, p.Org, id, it.Label, to, d, at.UTC())
 	}
 	if (perm.Person == "") == (perm.Org == "") {
 		return fmt.Errorf("%w: a permission names one person or one organisation", ErrInvalid)
@@ -597,7 +716,7 @@ func (c *Case) ProposeStatement(dir *Directory, by PersonID, text string, requir
 	}
 	req := []OrgID{p.Org}
 	for _, o := range required {
-		if c.Participant(o) == nil {
+		if pt := c.Participant(o); pt == nil || pt.Status == StatusLeft {
 			return fmt.Errorf("%w: %s in case %s", ErrNotParticipant, o, c.ID)
 		}
 		if !slices.Contains(req, o) {
@@ -610,9 +729,10 @@ func (c *Case) ProposeStatement(dir *Directory, by PersonID, text string, requir
 	for _, o := range req[1:] {
 		rs = append(rs, Recipient{Org: o, Person: c.Participant(o).Contact})
 	}
-	c.log(Message{Kind: MessageStatement, From: by, FromOrg: p.Org, To: rs, Text: text, Label: TLPClear, At: at})
-	c.finalStatement(dir, at)
-	return nil
+	// A draft is embargoed until everyone agreed: the organisations
+	// asked only, not yet TLP:CLEAR.
+	c.log(Message{Kind: MessageStatement, From: by, FromOrg: p.Org, To: rs, Text: text, Label: TLPAmberStrict, At: at})
+	return c.finalStatement(dir, at)
 }
 
 // AgreeStatement records by's organisation agreeing the proposed
@@ -636,30 +756,33 @@ func (c *Case) AgreeStatement(dir *Directory, by PersonID, at time.Time) error {
 	if !slices.ContainsFunc(s.Agreements, func(a Agreement) bool { return a.Org == p.Org }) {
 		s.Agreements = append(s.Agreements, Agreement{Org: p.Org, By: by, At: at.UTC()})
 	}
-	c.finalStatement(dir, at.UTC())
-	return nil
+	return c.finalStatement(dir, at.UTC())
 }
 
-// finalStatement publishes the statement once everyone required agreed.
-func (c *Case) finalStatement(dir *Directory, at time.Time) {
+// finalStatement publishes the statement once everyone required agreed,
+// as a TLP:CLEAR item from the coordinator to every active participant.
+func (c *Case) finalStatement(dir *Directory, at time.Time) error {
 	s := c.Statement
 	for _, o := range s.Required {
 		if !slices.ContainsFunc(s.Agreements, func(a Agreement) bool { return a.Org == o }) {
-			return
+			return nil
 		}
 	}
-	s.Final = at
-	by := s.Agreements[0].By
 	id := ItemID(fmt.Sprintf("%s-statement", c.ID))
+	for n := 2; c.Item(id) != nil; n++ {
+		id = ItemID(fmt.Sprintf("%s-statement-%d", c.ID, n))
+	}
 	var to []PersonID
 	for _, pt := range c.Participants {
 		if pt.Status != StatusLeft {
 			to = append(to, pt.People...)
 		}
 	}
-	// The coordinator is a participant, so Share cannot fail here except
-	// on a repeated ID, which finalStatement never makes twice.
-	_, _ = c.Share(dir, by, Item{ID: id, Kind: KindStatement, Label: TLPClear, Title: "Public statement", Body: s.Text}, to, at)
+	if _, err := c.Share(dir, s.Agreements[0].By, Item{ID: id, Kind: KindStatement, Label: TLPClear, Title: "Public statement", Body: s.Text}, to, at); err != nil {
+		return err
+	}
+	s.Final, s.Item = at, id
+	return nil
 }
 
 // Close closes the case. Every participant must have closed or left;
@@ -693,6 +816,7 @@ func (c *Case) Close(dir *Directory, by PersonID, reason string, at time.Time) e
 		}
 	}
 	c.log(Message{Kind: MessageClose, From: by, FromOrg: p.Org, To: rs, Text: reason, At: at})
+	c.withdraw(func(*Recipient) bool { return true }, fmt.Sprintf("case %s closed", c.ID), at)
 	c.Status, c.Closed, c.CloseReason = CaseClosed, at, reason
 	return nil
 }
@@ -708,12 +832,13 @@ type Overdue struct {
 }
 
 // Overdue lists, in log order, every respond-by deadline before now that
-// has no response, per addressee.
+// has no response and was not withdrawn (the addressee left, or the case
+// closed), per addressee.
 func (c *Case) Overdue(now time.Time) []Overdue {
 	var out []Overdue
 	for _, m := range c.Log {
 		for _, r := range m.To {
-			if !r.RespondBy.IsZero() && r.RespondedAt.IsZero() && r.RespondBy.Before(now) {
+			if !r.RespondBy.IsZero() && r.RespondedAt.IsZero() && r.Withdrawn.IsZero() && r.RespondBy.Before(now) {
 				if pt := c.Participant(r.Org); pt != nil && pt.Status == StatusLeft {
 					continue
 				}

@@ -250,6 +250,10 @@ type Recipient struct {
 	// RespondedAt is when the answer arrived (a message whose InReplyTo
 	// names this one).
 	RespondedAt time.Time `json:"responded_at,omitzero"`
+	// Withdrawn is when the answer stopped being owed without one: the
+	// addressee left the case, or the case closed.
+	Withdrawn       time.Time `json:"withdrawn,omitzero"`
+	WithdrawnReason string    `json:"withdrawn_reason,omitempty"`
 }
 
 // Message is one entry of a case's exchange log: every message sent and
@@ -290,8 +294,10 @@ type Statement struct {
 	Required   []OrgID     `json:"required"`
 	Agreements []Agreement `json:"agreements,omitempty"`
 	Proposed   time.Time   `json:"proposed"`
-	// Final is when the last required organisation agreed.
+	// Final is when the last required organisation agreed; Item is the
+	// TLP:CLEAR item that published it then.
 	Final time.Time `json:"final,omitzero"`
+	Item  ItemID    `json:"item,omitempty"`
 }
 
 // Agreement is one organisation's agreement to a statement.
@@ -302,7 +308,9 @@ type Agreement struct {
 }
 
 // Case is a coordinated case: the local incidents of several
-// organisations handled together (ISO/IEC 27035-4:2024).
+// organisations handled together (ISO/IEC 27035-4:2024). Its methods
+// change it in place and are not safe for concurrent use; Store.Update
+// serialises writers through optimistic versions.
 type Case struct {
 	ID    CaseID `json:"id"`
 	Title string `json:"title"`

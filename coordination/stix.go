@@ -160,6 +160,12 @@ type ExportOptions struct {
 	// came from, so that what they refer to (their observables, the
 	// sender's identities and relationships) travels with them. An extra
 	// object replaces a generated object of the same id.
+	//
+	// ExportBundle trusts Extra completely: every object is written,
+	// whatever its TLP marking (a partner's TLP:RED malware included).
+	// (*Case).ExportView filters it: only TLP:CLEAR objects, and
+	// TLP:GREEN ones for a viewer in the case's community, reach a view
+	// (see ExportView).
 	Extra []json.RawMessage
 }
 
@@ -329,8 +335,11 @@ type exporter struct {
 	generated map[string][]byte
 	kept      map[string][][]byte
 	markings  map[string]bool
-	incident  string
-	orgIDs    map[OrgID]string
+	// extraTLP are the TLP marking definitions among opts.Extra, by id
+	// (ids other than the nine standard ones included).
+	extraTLP map[string]Label
+	incident string
+	orgIDs   map[OrgID]string
 	// scos are the observables' objects and their labels.
 	scos map[string]scoOut
 }
@@ -358,9 +367,11 @@ type scoOut struct {
 //     deterministic ids per §2.9), note, status-update and statement items
 //     notes (§4.8, labels "status-update" or "statement" for the latter
 //     two) about the case incident, summary items incidents;
-//   - relationships (§5.1): indicator "indicates" the case incident,
-//     observed-data and summary incidents are "related-to" it, every
-//     participant's identity is "related-to" it;
+//   - relationships (§5.1): indicators, observed-data and summary
+//     incidents are "related-to" the case incident (not "indicates",
+//     whose targets STIX 2.1 §4.7.1 restricts to attack-pattern,
+//     campaign, infrastructure, intrusion-set, malware, threat-actor and
+//     tool), and so is every participant's identity;
 //   - every item's objects carry object_marking_refs to the TLP 2.0
 //     marking definition of its label (an SCO the strictest label of the
 //     observations holding its value; the objects describing the case
@@ -370,8 +381,14 @@ type scoOut struct {
 // Each object's created_by_ref is the identity of its item's source (the
 // coordinator's for the case objects). Items with an Origin (imported)
 // are written as their origin object, unchanged except that a TLP marking
-// is added when the item's label is stricter than the origin's: a label
-// is never dropped or weakened on the way out.
+// is added when the item's label is stricter than the origin's
+// object-level markings (object_marking_refs then sorted, and modified
+// moved past the original's as STIX 2.1 §3.6 requires of a new version):
+// a label is never dropped or weakened on the way out.
+//
+// ExportBundle trusts opts.Extra completely: every extra object is
+// written whatever its marking. To give a participant their share, use
+// (*Case).ExportView, which filters Extra.
 //
 // The output is deterministic: objects are sorted by id, ids are
 // name-based (ExportNamespace), and the bundle id is derived from the
@@ -402,11 +419,39 @@ func ExportBundle(c *Case, dir *Directory, opts ExportOptions) ([]byte, error) {
 		markings:  map[string]bool{},
 		orgIDs:    map[OrgID]string{},
 		scos:      map[string]scoOut{},
+		extraTLP:  tlpDefinitions(opts.Extra),
 	}
 	if err := e.run(); err != nil {
 		return nil, err
 	}
 	return e.bundle(), nil
+}
+
+// tlpDefinitions returns the TLP marking definitions among raw objects
+// by id (unreadable objects are skipped).
+func tlpDefinitions(raws []json.RawMessage) map[string]Label {
+	out := map[string]Label{}
+	for _, raw := range raws {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(raw, &obj) != nil {
+			continue
+		}
+		if l, ok := tlpDefinitionLabel(obj); ok {
+			id := str(obj, "id")
+			out[id] = max(out[id], l)
+		}
+	}
+	return out
+}
+
+// known returns the TLP label of a marking id: one of the nine standard
+// definitions or a TLP definition among opts.Extra.
+func (e *exporter) known(id string) (Label, bool) {
+	l, ok := MarkingLabel(id)
+	if x, found := e.extraTLP[id]; found {
+		l, ok = max(l, x), true
+	}
+	return l, ok
 }
 
 func (e *exporter) add(obj *stixObject) error {
@@ -638,7 +683,9 @@ func (e *exporter) item(it *Item) error {
 			obj.ValidUntil = stixTime(it.Indicator.ValidUntil)
 		}
 		obj.IndicatorTypes = it.Indicator.Types
-		relType = "indicates"
+		// "related-to", not "indicates": STIX 2.1 §4.7.1 defines
+		// indicates towards attack-pattern, campaign, infrastructure,
+		// intrusion-set, malware, threat-actor and tool only.
 	case KindObservation:
 		ob := it.Observed
 		if ob == nil || len(ob.Objects) == 0 {
@@ -717,9 +764,11 @@ func (e *exporter) origin(it *Item) error {
 	}
 	var have Label
 	for _, r := range refs {
-		if m, ok := markingByID(r); ok {
+		if _, ok := markingByID(r); ok {
 			e.markings[r] = true
-			have = max(have, m.label)
+		}
+		if l, ok := e.known(r); ok {
+			have = max(have, l)
 		}
 	}
 	if !it.Label.Valid() {
@@ -730,12 +779,34 @@ func (e *exporter) origin(it *Item) error {
 	}
 	m, _ := markingOf(it.Label)
 	e.markings[m.id] = true
-	refs = append(refs, m.id)
+	if !slices.Contains(refs, m.id) {
+		refs = append(refs, m.id)
+	}
+	slices.Sort(refs)
 	data, err := json.Marshal(refs)
 	if err != nil {
 		return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
 	}
 	obj["object_marking_refs"] = data
+	// A changed object is a new version (STIX 2.1 §3.6): its modified
+	// moves past the original's, to the item's time when that is later.
+	if raw, ok := obj["modified"]; ok {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return fmt.Errorf("%w: item %q: origin modified is not a string", ErrInvalid, it.ID)
+		}
+		prev, err := parseStixTime(s)
+		if err != nil {
+			return fmt.Errorf("item %q: origin modified: %w", it.ID, err)
+		}
+		next := prev.Truncate(time.Millisecond).Add(time.Millisecond)
+		if created := it.Created.Truncate(time.Millisecond); created.After(next) {
+			next = created
+		}
+		if obj["modified"], err = json.Marshal(stixTime(next)); err != nil {
+			return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
+		}
+	}
 	out, err := json.Marshal(obj)
 	if err != nil {
 		return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
@@ -791,4 +862,175 @@ func (e *exporter) bundle() []byte {
 	}
 	b.WriteString("]}")
 	return b.Bytes()
+}
+
+// ExportView writes the STIX 2.1 bundle of what viewer may see of the
+// case (View, then ExportBundle): the export to give a participant. A
+// whole case exported with ExportBundle holds every item, TLP:RED ones
+// included, and is for the organisation that keeps the case only.
+//
+// opts.Extra goes through the TLP access decision too. An extra object is
+// not an item of the case: it has no source, audience or permissions to
+// decide on, so only what anyone the viewer could be may receive passes:
+// an extra object is kept only when its effective label (the strictest
+// TLP marking among its object_marking_refs and granular_markings, the
+// standard marking definitions and the TLP definitions among opts.Extra
+// resolved; an unmarked object takes ImportOptions' conservative default
+// TLP:AMBER) is TLP:CLEAR, or TLP:GREEN when the viewer's organisation is
+// a member of the case's community. Every other extra object (TLP:AMBER,
+// TLP:AMBER+STRICT, TLP:RED, unmarked, TLP:GREEN outside the community)
+// is left out of the view. Marking definitions are kept when a written
+// object (a kept extra or an item's origin) refers to them, so that its
+// markings resolve. A malformed extra object is ErrInvalid.
+func (c *Case) ExportView(dir *Directory, viewer PersonID, opts ExportOptions) ([]byte, error) {
+	if c == nil {
+		return nil, fmt.Errorf("%w: nil case", ErrInvalid)
+	}
+	if dir == nil {
+		return nil, fmt.Errorf("%w: no directory", ErrInvalid)
+	}
+	v, err := c.View(dir, viewer)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := dir.Person(viewer)
+	inCommunity := c.Community != "" && dir.InCommunity(p.Org, c.Community)
+	if opts.Extra, err = viewExtra(opts.Extra, v, inCommunity); err != nil {
+		return nil, err
+	}
+	return ExportBundle(v, dir, opts)
+}
+
+// viewExtra keeps the extra objects a viewer may receive (see ExportView).
+func viewExtra(extra []json.RawMessage, v *Case, inCommunity bool) ([]json.RawMessage, error) {
+	if len(extra) == 0 {
+		return extra, nil
+	}
+	known := tlpDefinitions(extra)
+	resolve := func(id string) (Label, bool) {
+		l, ok := MarkingLabel(id)
+		if x, found := known[id]; found {
+			l, ok = max(l, x), true
+		}
+		return l, ok
+	}
+	objs := make([]map[string]json.RawMessage, len(extra))
+	referenced := map[string]bool{}
+	refer := func(obj map[string]json.RawMessage) {
+		object, granular := markingRefs(obj)
+		for _, r := range append(object, granular...) {
+			referenced[r] = true
+		}
+	}
+	var out []json.RawMessage
+	for i, raw := range extra {
+		if err := json.Unmarshal(raw, &objs[i]); err != nil || objs[i] == nil {
+			return nil, fmt.Errorf("%w: extra STIX object %d is not a JSON object", ErrInvalid, i)
+		}
+		if str(objs[i], "type") == "marking-definition" {
+			continue
+		}
+		l, ok := effectiveLabel(objs[i], resolve)
+		if !ok {
+			continue // unmarked: TLP:AMBER by default
+		}
+		if l == TLPClear || (l == TLPGreen && inCommunity) {
+			out = append(out, raw)
+			refer(objs[i])
+		}
+	}
+	for i := range v.Items {
+		if v.Items[i].Origin == nil {
+			continue
+		}
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(v.Items[i].Origin, &obj) == nil {
+			refer(obj)
+		}
+	}
+	for i, raw := range extra {
+		if str(objs[i], "type") == "marking-definition" && referenced[str(objs[i], "id")] {
+			out = append(out, raw)
+		}
+	}
+	return out, nil
+}
+
+// tlpDefinitionLabel returns the TLP label a marking-definition object
+// defines, whatever its id: a TLP 2.0 definition (the TLP2Extension
+// property extension with tlp_2_0 "clear", "green", "amber",
+// "amber+strict" or "red") or a TLP 1.0 one (definition_type "tlp",
+// definition {"tlp": "white"|"green"|"amber"|"red"}, TLP:WHITE reading as
+// TLP:CLEAR). When both are present, the stricter wins.
+func tlpDefinitionLabel(obj map[string]json.RawMessage) (Label, bool) {
+	if str(obj, "type") != "marking-definition" {
+		return 0, false
+	}
+	var l Label
+	var exts map[string]map[string]json.RawMessage
+	if json.Unmarshal(obj["extensions"], &exts) == nil {
+		switch str(exts[TLP2Extension], "tlp_2_0") {
+		case "clear":
+			l = max(l, TLPClear)
+		case "green":
+			l = max(l, TLPGreen)
+		case "amber":
+			l = max(l, TLPAmber)
+		case "amber+strict":
+			l = max(l, TLPAmberStrict)
+		case "red":
+			l = max(l, TLPRed)
+		}
+	}
+	if str(obj, "definition_type") == "tlp" {
+		var def map[string]json.RawMessage
+		if json.Unmarshal(obj["definition"], &def) == nil {
+			switch str(def, "tlp") {
+			case "white":
+				l = max(l, TLPClear)
+			case "green":
+				l = max(l, TLPGreen)
+			case "amber":
+				l = max(l, TLPAmber)
+			case "red":
+				l = max(l, TLPRed)
+			}
+		}
+	}
+	return l, l != 0
+}
+
+// granularMarking is an entry of granular_markings (STIX 2.1 §7.2.3).
+type granularMarking struct {
+	MarkingRef string   `json:"marking_ref,omitempty"`
+	Lang       string   `json:"lang,omitempty"`
+	Selectors  []string `json:"selectors"`
+}
+
+// markingRefs returns an object's object_marking_refs and the marking_ref
+// of its granular_markings (unreadable properties read as none: the
+// importer rejects them before).
+func markingRefs(obj map[string]json.RawMessage) (object, granular []string) {
+	_ = json.Unmarshal(obj["object_marking_refs"], &object)
+	var gms []granularMarking
+	_ = json.Unmarshal(obj["granular_markings"], &gms)
+	for _, g := range gms {
+		if g.MarkingRef != "" {
+			granular = append(granular, g.MarkingRef)
+		}
+	}
+	return object, granular
+}
+
+// effectiveLabel is the strictest TLP label among an object's
+// object_marking_refs and granular_markings, the markings resolved by
+// known; ok is false when the object carries no TLP marking at all.
+func effectiveLabel(obj map[string]json.RawMessage, known func(string) (Label, bool)) (l Label, ok bool) {
+	object, granular := markingRefs(obj)
+	for _, r := range append(object, granular...) {
+		if ml, found := known(r); found {
+			l = max(l, ml)
+		}
+	}
+	return l, l != 0
 }

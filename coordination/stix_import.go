@@ -39,13 +39,16 @@ type Imported struct {
 	// "organization" and "individual"; their IDs are the STIX ids.
 	Organisations []ImportedOrganisation
 	People        []ImportedPerson
-	// Markings are the TLP marking definitions (TLP 2.0 and TLP 1.0).
+	// Markings are the TLP marking definitions (TLP 2.0 and TLP 1.0):
+	// the standard ones and any marking definition carrying the TLP 2.0
+	// extension or a TLP 1.0 definition, whatever its id.
 	Markings []ImportedMarking
 	// Unmapped are the other objects, verbatim, in bundle order: other
 	// SDOs and SROs (malware, campaign, relationship, sighting, report…),
 	// cyber-observable objects (their values are also copied into the
-	// observations), other marking definitions, extension definitions
-	// and custom objects.
+	// observations), other marking definitions, extension definitions,
+	// custom objects, and the older versions of an item object (same id,
+	// earlier modified).
 	Unmapped []json.RawMessage
 	// Warnings are the problems read past (see Warning).
 	Warnings []Warning
@@ -180,6 +183,12 @@ type importer struct {
 	// identities maps identity ids to the org (and person) they are.
 	orgOf    map[string]OrgID
 	personOf map[string]PersonID
+	// tlp maps the ids of the bundle's TLP marking definitions (standard
+	// ids or not) to their labels.
+	tlp map[string]Label
+	// latest maps the id of an item object to the index of its latest
+	// version (greatest modified; the first of equals).
+	latest map[string]int
 }
 
 // ImportBundle reads a STIX 2.1 bundle (§8). The JSON must be well formed;
@@ -198,11 +207,25 @@ type importer struct {
 // individual → Organisations, People; TLP 2.0 and TLP 1.0 marking
 // definitions → Markings. Every other object is kept verbatim in Unmapped.
 //
+// A TLP marking definition is one of the nine standard ids, or any
+// marking definition of the bundle carrying the TLP 2.0 extension
+// (TLP2Extension, tlp_2_0 "clear", "green", "amber", "amber+strict",
+// "red") or a TLP 1.0 definition (definition_type "tlp"), whatever its id
+// (a Warning names a non-standard id).
+//
 // An item's label is the strictest TLP marking among its
-// object_marking_refs (TLP:WHITE reads as TLP:CLEAR), opts.DefaultLabel
-// when it has none; its Source is the organisation of its created_by_ref
-// (the identity's STIX id, or the organisation of an individual), its
-// Origin the whole object.
+// object_marking_refs and granular_markings (TLP:WHITE reads as
+// TLP:CLEAR), opts.DefaultLabel when it has none. A granular TLP marking
+// labels the whole item (conservative: the item takes the strictest
+// label; a Warning says so). A marking ref that is neither a TLP marking
+// nor defined in the bundle stays in the Origin with a Warning. The
+// item's Source is the organisation of its created_by_ref (the identity's
+// STIX id, or the organisation of an individual), its Origin the whole
+// object.
+//
+// Several versions of an item object (same id, STIX 2.1 §3.6): the one
+// with the latest modified is the item, the older ones are kept in
+// Unmapped with a Warning.
 //
 // Every object must have a valid type and id ("<type>--<uuid>"); SDOs and
 // SROs a spec_version "2.1", created and modified; every timestamp present
@@ -233,6 +256,7 @@ func ImportBundle(data []byte, opts ImportOptions) (*Imported, error) {
 	imp := &importer{
 		opts: opts, out: &Imported{},
 		byID: map[string]int{}, orgOf: map[string]OrgID{}, personOf: map[string]PersonID{},
+		tlp: map[string]Label{}, latest: map[string]int{},
 	}
 	var typ string
 	if raw, ok := top["type"]; ok {
@@ -293,6 +317,8 @@ func (imp *importer) run(raws []json.RawMessage) error {
 			return err
 		}
 	}
+	imp.markingDefinitions()
+	imp.versions()
 	// Identities first, so that created_by_ref resolves whatever the order.
 	for i, obj := range imp.objs {
 		if str(obj, "type") == "identity" {
@@ -308,11 +334,15 @@ func (imp *importer) run(raws []json.RawMessage) error {
 			}
 			continue
 		case "marking-definition":
-			if m, ok := markingByID(id); ok {
-				imp.out.Markings = append(imp.out.Markings, ImportedMarking{ID: id, Label: m.label, Origin: imp.raws[i]})
+			if l, ok := imp.tlp[id]; ok {
+				imp.out.Markings = append(imp.out.Markings, ImportedMarking{ID: id, Label: l, Origin: imp.raws[i]})
 				continue
 			}
 		case "indicator", "observed-data", "note", "incident":
+			if k := imp.latest[id]; k != i {
+				imp.warn(id, "modified", str(obj, "modified"), fmt.Sprintf("an older version of the object (object %d is the latest): kept in Unmapped, not imported as an item", k))
+				break
+			}
 			if err := imp.item(i, obj); err != nil {
 				return err
 			}
@@ -331,10 +361,80 @@ func (imp *importer) run(raws []json.RawMessage) error {
 	return nil
 }
 
+// markingDefinitions records the TLP marking definitions of the bundle:
+// the nine standard ids, and any marking definition carrying the TLP 2.0
+// extension or a TLP 1.0 definition whatever its id (with a warning).
+func (imp *importer) markingDefinitions() {
+	for _, obj := range imp.objs {
+		if str(obj, "type") != "marking-definition" {
+			continue
+		}
+		id := str(obj, "id")
+		std, isStd := MarkingLabel(id)
+		l, isTLP := tlpDefinitionLabel(obj)
+		switch {
+		case isStd && isTLP && l != std:
+			imp.warn(id, "id", id, fmt.Sprintf("standard %s marking id defining %s: read as the stricter %s", std, l, max(l, std)))
+		case !isStd && isTLP:
+			imp.warn(id, "id", id, fmt.Sprintf("a %s marking definition with a non-standard id: read as %s", l, l))
+		}
+		if isStd || isTLP {
+			imp.tlp[id] = max(imp.tlp[id], std, l)
+		}
+	}
+}
+
+// versions finds the latest version of every item object (STIX 2.1
+// §3.6: same id, the greatest modified is the current version).
+func (imp *importer) versions() {
+	modified := map[string]time.Time{}
+	for i, obj := range imp.objs {
+		switch str(obj, "type") {
+		case "indicator", "observed-data", "note", "incident":
+		default:
+			continue
+		}
+		id := str(obj, "id")
+		m, _ := parseStixTime(str(obj, "modified"))
+		if _, ok := imp.latest[id]; ok && !m.After(modified[id]) {
+			continue
+		}
+		imp.latest[id], modified[id] = i, m
+	}
+}
+
+// unknownMarkings warns of marking refs that are neither a TLP marking
+// nor defined in the bundle: the ref stays in the origin, the label is
+// not affected.
+func (imp *importer) unknownMarkings(id, field string, refs []string) {
+	for _, r := range refs {
+		if _, ok := imp.markingLabel(r); ok {
+			continue
+		}
+		if _, defined := imp.byID[r]; !defined {
+			imp.warn(id, field, r, "marking definition neither in the bundle nor a standard TLP one: kept in the origin, not read as a TLP label")
+		}
+	}
+}
+
+// markingLabel returns the TLP label of a marking id: a TLP marking
+// definition of the bundle or one of the nine standard ones.
+func (imp *importer) markingLabel(id string) (Label, bool) {
+	if l, ok := imp.tlp[id]; ok {
+		return l, true
+	}
+	return MarkingLabel(id)
+}
+
 func (imp *importer) isIdentityMapped(id string) bool {
 	_, org := imp.orgOf[id]
 	_, person := imp.personOf[id]
 	return org || person
+}
+
+// isMarkingID reports whether s is a marking-definition id.
+func isMarkingID(s string) bool {
+	return strings.HasPrefix(s, "marking-definition--") && stixIDPattern.MatchString(s)
 }
 
 // str returns a string property, "" if absent or not a string.
@@ -399,8 +499,28 @@ func (imp *importer) common(i int, obj map[string]json.RawMessage) error {
 			return invalid(i, id, "object_marking_refs", "not a list of ids")
 		}
 		for _, r := range refs {
-			if !strings.HasPrefix(r, "marking-definition--") || !stixIDPattern.MatchString(r) {
+			if !isMarkingID(r) {
 				return invalid(i, id, "object_marking_refs", "%q is not a marking-definition id", r)
+			}
+		}
+	}
+	if raw, ok := obj["granular_markings"]; ok {
+		// STIX 2.1 §7.2.3: a list of granular markings, each with
+		// selectors and a marking_ref or a lang. Read strictly: a granular
+		// TLP marking that could not be read would be a label lost.
+		var gms []granularMarking
+		if json.Unmarshal(raw, &gms) != nil {
+			return invalid(i, id, "granular_markings", "not a list of granular markings")
+		}
+		for _, g := range gms {
+			if g.MarkingRef == "" && g.Lang == "" {
+				return invalid(i, id, "granular_markings", "a granular marking needs a marking_ref or a lang")
+			}
+			if g.MarkingRef != "" && !isMarkingID(g.MarkingRef) {
+				return invalid(i, id, "granular_markings", "%q is not a marking-definition id", g.MarkingRef)
+			}
+			if len(g.Selectors) == 0 {
+				return invalid(i, id, "granular_markings", "a granular marking needs selectors")
 			}
 		}
 	}
@@ -453,15 +573,24 @@ func (imp *importer) item(i int, obj map[string]json.RawMessage) error {
 	created, _ := parseStixTime(str(obj, "created"))
 	it := Item{ID: ItemID(id), Created: created, Origin: imp.raws[i]}
 
-	// Label: the strictest TLP marking.
-	var refs []string
-	if raw, ok := obj["object_marking_refs"]; ok {
-		_ = json.Unmarshal(raw, &refs)
-	}
+	// Label: the strictest TLP marking, object-level or granular.
+	refs, granular := markingRefs(obj)
+	imp.unknownMarkings(id, "object_marking_refs", refs)
+	imp.unknownMarkings(id, "granular_markings", granular)
 	for _, r := range refs {
-		if l, ok := MarkingLabel(r); ok {
+		if l, ok := imp.markingLabel(r); ok {
 			it.Label = max(it.Label, l)
 		}
+	}
+	var granularLabel Label
+	for _, r := range granular {
+		if l, ok := imp.markingLabel(r); ok {
+			granularLabel = max(granularLabel, l)
+		}
+	}
+	if granularLabel != 0 {
+		it.Label = max(it.Label, granularLabel)
+		imp.warn(id, "granular_markings", granularLabel.String(), fmt.Sprintf("granular TLP markings: the whole item takes the strictest TLP label, %s", it.Label))
 	}
 	if it.Label == 0 {
 		it.Label = imp.opts.DefaultLabel

@@ -800,3 +800,340 @@ func TestImportEmbeddedObservables(t *testing.T) {
 		assert.Equal(t, field, ie.Field)
 	}
 }
+
+// stixObj is a minimal SDO of a type with an id suffix and markings.
+func stixObj(typ, uuid string, props map[string]any) map[string]any {
+	o := map[string]any{
+		"type": typ, "spec_version": "2.1", "id": typ + "--" + uuid,
+		"created": "2026-01-01T00:00:00.000Z", "modified": "2026-01-01T00:00:00.000Z", "name": typ + "-" + uuid[:4],
+	}
+	for k, v := range props {
+		o[k] = v
+	}
+	return o
+}
+
+func rawObjects(t testing.TB, objs ...map[string]any) []json.RawMessage {
+	t.Helper()
+	out := make([]json.RawMessage, len(objs))
+	for i, o := range objs {
+		data, err := json.Marshal(o)
+		require.NoError(t, err)
+		out[i] = data
+	}
+	return out
+}
+
+const (
+	tlp1White     = "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"
+	customClearID = "marking-definition--11111111-2222-4333-8444-555555555555"
+	customRedID   = "marking-definition--66666666-7777-4888-8999-aaaaaaaaaaaa"
+	customAmberV1 = "marking-definition--bbbbbbbb-cccc-4ddd-8eee-ffffffffffff"
+	unknownMarkID = "marking-definition--12345678-1234-4234-8234-123456789abc"
+)
+
+// customTLP2 is a TLP 2.0 marking definition with a non-standard id.
+func customTLP2(id, tlp string) map[string]any {
+	return map[string]any{
+		"type": "marking-definition", "spec_version": "2.1", "id": id, "created": "2022-10-01T00:00:00.000Z",
+		"name":       "TLP:" + strings.ToUpper(tlp),
+		"extensions": map[string]any{coordination.TLP2Extension: map[string]any{"extension_type": "property-extension", "tlp_2_0": tlp}},
+	}
+}
+
+// TestExportViewFiltersExtra: Extra objects reach a view only when
+// TLP:CLEAR, or TLP:GREEN for a viewer in the case's community; a whole
+// case export trusts Extra.
+func TestExportViewFiltersExtra(t *testing.T) {
+	extra := rawObjects(t,
+		stixObj("malware", "0a000000-0000-4000-8000-000000000001", map[string]any{"is_family": false, "object_marking_refs": []string{coordination.MarkingID(coordination.TLPRed)}}),
+		stixObj("campaign", "0a000000-0000-4000-8000-000000000002", map[string]any{"object_marking_refs": []string{coordination.MarkingID(coordination.TLPGreen)}}),
+		stixObj("tool", "0a000000-0000-4000-8000-000000000003", map[string]any{"object_marking_refs": []string{tlp1White}}),
+		stixObj("attack-pattern", "0a000000-0000-4000-8000-000000000004", nil),
+		stixObj("identity", "0a000000-0000-4000-8000-000000000005", map[string]any{"identity_class": "organization", "object_marking_refs": []string{coordination.MarkingID(coordination.TLPAmber)}}),
+		stixObj("infrastructure", "0a000000-0000-4000-8000-000000000006", map[string]any{
+			"object_marking_refs": []string{coordination.MarkingID(coordination.TLPClear)},
+			"granular_markings":   []map[string]any{{"marking_ref": coordination.MarkingID(coordination.TLPRed), "selectors": []string{"name"}}},
+		}),
+		stixObj("threat-actor", "0a000000-0000-4000-8000-000000000007", map[string]any{"object_marking_refs": []string{customClearID}}),
+		stixObj("intrusion-set", "0a000000-0000-4000-8000-000000000008", map[string]any{"object_marking_refs": []string{customRedID}}),
+		customTLP2(customClearID, "clear"),
+		customTLP2(customRedID, "red"),
+	)
+	inCommunity := []string{"campaign", "tool", "threat-actor", customClearID}
+	outsider := []string{"tool", "threat-actor", customClearID}
+	never := []string{"malware", "attack-pattern", "identity--0a", "infrastructure", "intrusion-set", customRedID}
+
+	c := stixCase(0)
+	c.Holdings = []coordination.Holding{{Item: "i-url", Person: "bob", At: stixT0}}
+	check := func(t *testing.T, dir *coordination.Directory, want []string) {
+		t.Helper()
+		data, err := c.ExportView(dir, "bob", coordination.ExportOptions{Extra: extra})
+		require.NoError(t, err)
+		s := string(data)
+		for _, w := range want {
+			assert.Contains(t, s, `"`+w, "kept")
+		}
+		for _, n := range never {
+			assert.NotContains(t, s, `"`+n, "left out of the view")
+		}
+		assert.NotContains(t, s, coordination.MarkingID(coordination.TLPRed))
+	}
+	t.Run("in community", func(t *testing.T) { check(t, stixDirectory(t), inCommunity) })
+	t.Run("outside community", func(t *testing.T) {
+		dir, err := coordination.NewDirectory(
+			[]coordination.Organisation{{ID: "csirt", Name: "National CSIRT"}, {ID: "bank", Name: "Example Bank"}, {ID: "cloud", Name: "Cloud"}},
+			[]coordination.Person{{ID: "alice", Org: "csirt"}, {ID: "bob", Org: "bank"}, {ID: "carol", Org: "cloud"}},
+			[]coordination.Community{{ID: "fin-isac", Name: "Financial ISAC"}},
+		)
+		require.NoError(t, err)
+		check(t, dir, outsider)
+		data, err := c.ExportView(dir, "bob", coordination.ExportOptions{Extra: extra})
+		require.NoError(t, err)
+		assert.NotContains(t, string(data), `"campaign`)
+	})
+	t.Run("whole case trusts Extra", func(t *testing.T) {
+		s := string(export(t, c, stixDirectory(t), coordination.ExportOptions{Extra: extra}))
+		for _, w := range append(inCommunity, never...) {
+			assert.Contains(t, s, `"`+w)
+		}
+	})
+	t.Run("malformed extra", func(t *testing.T) {
+		_, err := c.ExportView(stixDirectory(t), "bob", coordination.ExportOptions{Extra: []json.RawMessage{json.RawMessage(`[1]`)}})
+		require.ErrorIs(t, err, coordination.ErrInvalid)
+	})
+}
+
+// TestImportNonStandardTLPMarkings: any TLP 2.0 or TLP 1.0 marking
+// definition of the bundle labels what refers to it, whatever its id.
+func TestImportNonStandardTLPMarkings(t *testing.T) {
+	amberV1 := map[string]any{
+		"type": "marking-definition", "spec_version": "2.1", "id": customAmberV1, "created": "2017-01-20T00:00:00.000Z",
+		"definition_type": "tlp", "definition": map[string]any{"tlp": "amber"},
+	}
+	note := func(uuid string, refs ...string) map[string]any {
+		return stixObj("note", uuid, map[string]any{"content": "x", "object_refs": []string{"incident--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}, "object_marking_refs": refs})
+	}
+	data := bundleOf(t,
+		customTLP2(customRedID, "red"), amberV1, customTLP2(customClearID, "clear"),
+		note("0b000000-0000-4000-8000-000000000001", customRedID),
+		note("0b000000-0000-4000-8000-000000000002", customAmberV1),
+		note("0b000000-0000-4000-8000-000000000003", customClearID),
+		note("0b000000-0000-4000-8000-000000000004", customClearID, coordination.MarkingID(coordination.TLPGreen)),
+	)
+	imp, err := coordination.ImportBundle(data, coordination.ImportOptions{DefaultLabel: coordination.TLPGreen})
+	require.NoError(t, err)
+	assertNothingLost(t, data, imp)
+	labels := make([]coordination.Label, len(imp.Items))
+	for i, it := range imp.Items {
+		labels[i] = it.Label
+	}
+	assert.Equal(t, []coordination.Label{coordination.TLPRed, coordination.TLPAmber, coordination.TLPClear, coordination.TLPGreen}, labels)
+	require.Len(t, imp.Markings, 3)
+	assert.Equal(t, coordination.TLPRed, imp.Markings[0].Label)
+	assert.Equal(t, coordination.TLPAmber, imp.Markings[1].Label)
+	assert.Empty(t, imp.Unmapped)
+	var ids []string
+	for _, w := range imp.Warnings {
+		assert.Equal(t, "id", w.Field)
+		assert.Contains(t, w.Message, "non-standard id")
+		ids = append(ids, w.Object)
+	}
+	assert.Equal(t, []string{customRedID, customAmberV1, customClearID}, ids)
+
+	// A standard id defining another label reads as the stricter.
+	lying := customTLP2(coordination.MarkingID(coordination.TLPClear), "red")
+	imp, err = coordination.ImportBundle(bundleOf(t, lying, note("0b000000-0000-4000-8000-000000000005", coordination.MarkingID(coordination.TLPClear))), coordination.ImportOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, coordination.TLPRed, imp.Items[0].Label)
+	require.Len(t, imp.Warnings, 1)
+}
+
+// TestImportGranularMarkings: granular TLP markings label the whole item
+// with the strictest label; unknown refs are warned of and kept.
+func TestImportGranularMarkings(t *testing.T) {
+	gm := func(ref string, sel ...string) map[string]any {
+		return map[string]any{"marking_ref": ref, "selectors": sel}
+	}
+	note := func(props map[string]any) map[string]any {
+		p := map[string]any{"content": "x", "object_refs": []string{"incident--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"}}
+		for k, v := range props {
+			p[k] = v
+		}
+		return stixObj("note", "0c000000-0000-4000-8000-000000000001", p)
+	}
+	cases := []struct {
+		name     string
+		props    map[string]any
+		want     coordination.Label
+		warnings []string
+	}{
+		{"granular red over object green", map[string]any{
+			"object_marking_refs": []string{coordination.MarkingID(coordination.TLPGreen)},
+			"granular_markings":   []any{gm(coordination.MarkingID(coordination.TLPRed), "content")},
+		}, coordination.TLPRed, []string{"granular_markings"}},
+		{"granular only", map[string]any{
+			"granular_markings": []any{gm(tlp1White, "content"), gm(coordination.MarkingID(coordination.TLPGreen), "abstract")},
+		}, coordination.TLPGreen, []string{"granular_markings"}},
+		{"granular weaker than object", map[string]any{
+			"object_marking_refs": []string{coordination.MarkingID(coordination.TLPAmberStrict)},
+			"granular_markings":   []any{gm(coordination.MarkingID(coordination.TLPClear), "content"), map[string]any{"lang": "fr", "selectors": []string{"content"}}},
+		}, coordination.TLPAmberStrict, []string{"granular_markings"}},
+		{"unknown object ref", map[string]any{
+			"object_marking_refs": []string{unknownMarkID},
+		}, coordination.TLPAmber, []string{"object_marking_refs"}},
+		{"unknown granular ref", map[string]any{
+			"object_marking_refs": []string{coordination.MarkingID(coordination.TLPClear)},
+			"granular_markings":   []any{gm(unknownMarkID, "content")},
+		}, coordination.TLPClear, []string{"granular_markings"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			data := bundleOf(t, note(tc.props))
+			imp, err := coordination.ImportBundle(data, coordination.ImportOptions{})
+			require.NoError(t, err)
+			assertNothingLost(t, data, imp)
+			assert.Equal(t, tc.want, imp.Items[0].Label)
+			var fields []string
+			for _, w := range imp.Warnings {
+				fields = append(fields, w.Field)
+			}
+			assert.Equal(t, tc.warnings, fields, "%v", imp.Warnings)
+		})
+	}
+	// The unknown ref stays in the origin.
+	imp, err := coordination.ImportBundle(bundleOf(t, note(map[string]any{"object_marking_refs": []string{unknownMarkID}})), coordination.ImportOptions{})
+	require.NoError(t, err)
+	assert.Contains(t, string(imp.Items[0].Origin), unknownMarkID)
+	require.NotEmpty(t, imp.Warnings)
+	assert.Equal(t, unknownMarkID, imp.Warnings[0].Value)
+
+	for name, bad := range map[string]any{
+		"not a list":      "red",
+		"ref not an id":   []any{gm("tlp:red", "content")},
+		"no ref nor lang": []any{map[string]any{"selectors": []string{"content"}}},
+		"no selectors":    []any{map[string]any{"marking_ref": coordination.MarkingID(coordination.TLPRed)}},
+		"ref a number":    []any{map[string]any{"marking_ref": 7, "selectors": []string{"content"}}},
+	} {
+		_, err := coordination.ImportBundle(bundleOf(t, note(map[string]any{"granular_markings": bad})), coordination.ImportOptions{})
+		var ie *coordination.ImportError
+		require.ErrorAs(t, err, &ie, name)
+		assert.Equal(t, "granular_markings", ie.Field, name)
+	}
+
+	// Re-exported, the item carries its label at object level: stable.
+	data := bundleOf(t, note(cases[0].props))
+	imp, err = coordination.ImportBundle(data, coordination.ImportOptions{})
+	require.NoError(t, err)
+	c := &coordination.Case{ID: "c", Title: "t", Status: coordination.CaseOpen, Opened: stixT0, Items: imp.Items}
+	first := export(t, c, nil, coordination.ExportOptions{})
+	ind := byID(decodeBundle(t, first))["note--0c000000-0000-4000-8000-000000000001"]
+	assert.Contains(t, asArray(ind["object_marking_refs"]), coordination.MarkingID(coordination.TLPRed))
+	imp2, err := coordination.ImportBundle(first, coordination.ImportOptions{})
+	require.NoError(t, err)
+	c.Items = imp2.Items
+	assert.Equal(t, string(first), string(export(t, c, nil, coordination.ExportOptions{})))
+}
+
+// TestExportBumpsModifiedWhenAddingMarking: a stricter marking added to
+// an origin is a new version of the object (STIX 2.1 §3.6).
+func TestExportBumpsModifiedWhenAddingMarking(t *testing.T) {
+	imp, err := coordination.ImportBundle(bundleOf(t, stixObj("note", "0d000000-0000-4000-8000-000000000001", map[string]any{
+		"content": "x", "object_refs": []string{"incident--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"},
+		"object_marking_refs": []string{unknownMarkID, coordination.MarkingID(coordination.TLPGreen)},
+	})), coordination.ImportOptions{})
+	require.NoError(t, err)
+	require.Len(t, imp.Items, 1)
+	it := imp.Items[0]
+	assert.Equal(t, coordination.TLPGreen, it.Label)
+
+	it.Label = coordination.TLPRed
+	c := &coordination.Case{ID: "c", Title: "t", Status: coordination.CaseOpen, Opened: stixT0, Items: []coordination.Item{it}}
+	obj := byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{})))["note--0d000000-0000-4000-8000-000000000001"]
+	assert.Equal(t, "2026-01-01T00:00:00.001Z", obj["modified"], "original modified + 1 ms")
+	assert.Equal(t, "2026-01-01T00:00:00.000Z", obj["created"])
+	refs := []string{unknownMarkID, coordination.MarkingID(coordination.TLPGreen), coordination.MarkingID(coordination.TLPRed)}
+	slices.Sort(refs)
+	assert.Equal(t, []any{refs[0], refs[1], refs[2]}, obj["object_marking_refs"], "sorted")
+
+	// An item created later than the original's modified: its time.
+	it.Created = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	c.Items = []coordination.Item{it}
+	obj = byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{})))["note--0d000000-0000-4000-8000-000000000001"]
+	assert.Equal(t, "2026-03-01T12:00:00.000Z", obj["modified"])
+
+	// Unchanged object: unchanged modified.
+	it.Label = coordination.TLPGreen
+	c.Items = []coordination.Item{it}
+	obj = byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{})))["note--0d000000-0000-4000-8000-000000000001"]
+	assert.Equal(t, "2026-01-01T00:00:00.000Z", obj["modified"])
+}
+
+// TestExportIndicatorRelatedTo: an indicator is "related-to" the case
+// incident; STIX 2.1 §4.7.1 does not define "indicates" towards an
+// incident.
+func TestExportIndicatorRelatedTo(t *testing.T) {
+	c := stixCase(0)
+	data := export(t, c, stixDirectory(t), coordination.ExportOptions{})
+	assert.NotContains(t, string(data), `"indicates"`)
+	objs := byID(decodeBundle(t, data))
+	var found int
+	for _, o := range objs {
+		if o["type"] == "relationship" && strings.HasPrefix(asString(o["source_ref"]), "indicator--") {
+			found++
+			assert.Equal(t, "related-to", o["relationship_type"])
+			assert.True(t, strings.HasPrefix(asString(o["target_ref"]), "incident--"))
+		}
+	}
+	assert.Equal(t, 2, found)
+}
+
+// TestImportDuplicateVersions: the latest version of an object is the
+// item; older versions are kept in Unmapped with a warning.
+func TestImportDuplicateVersions(t *testing.T) {
+	v := func(modified, content string) map[string]any {
+		return stixObj("note", "0e000000-0000-4000-8000-000000000001", map[string]any{
+			"modified": modified, "content": content, "object_refs": []string{"incident--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"},
+		})
+	}
+	for name, objs := range map[string][]map[string]any{
+		"latest last":  {v("2026-01-01T00:00:00.000Z", "v1"), v("2026-01-02T00:00:00.000Z", "v2"), v("2026-01-01T12:00:00Z", "v1.5")},
+		"latest first": {v("2026-01-02T00:00:00.000Z", "v2"), v("2026-01-01T00:00:00.000Z", "v1"), v("2026-01-01T12:00:00Z", "v1.5")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := bundleOf(t, objs...)
+			imp, err := coordination.ImportBundle(data, coordination.ImportOptions{})
+			require.NoError(t, err)
+			assertNothingLost(t, data, imp)
+			require.Len(t, imp.Items, 1)
+			assert.Equal(t, "v2", imp.Items[0].Body)
+			assert.Len(t, imp.Unmapped, 2)
+			require.Len(t, imp.Warnings, 2)
+			for _, w := range imp.Warnings {
+				assert.Equal(t, "modified", w.Field)
+				assert.Equal(t, "note--0e000000-0000-4000-8000-000000000001", w.Object)
+			}
+			c := &coordination.Case{ID: "c", Title: "t", Status: coordination.CaseOpen, Opened: stixT0, Items: imp.Items}
+			_, err = coordination.ExportBundle(c, nil, coordination.ExportOptions{Extra: imp.Kept()})
+			require.NoError(t, err)
+		})
+	}
+}
+
+// TestNilArguments: nil cases and directories are ErrInvalid, never a
+// panic.
+func TestNilArguments(t *testing.T) {
+	_, err := coordination.ExportBundle(nil, nil, coordination.ExportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	var nilCase *coordination.Case
+	_, err = nilCase.ExportView(stixDirectory(t), "bob", coordination.ExportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	_, err = nilCase.ExportView(nil, "bob", coordination.ExportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	_, err = stixCase(0).ExportView(nil, "bob", coordination.ExportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	_, err = coordination.ImportBundle(nil, coordination.ImportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	_, err = coordination.ExportBundle(stixCase(0), nil, coordination.ExportOptions{})
+	require.NoError(t, err, "no directory: names are the IDs")
+}

@@ -56,14 +56,17 @@ func (s Store) now() time.Time {
 // Get reads case id with its stored version; store.ErrNotFound when
 // absent.
 func (s Store) Get(ctx context.Context, id CaseID) (store.Versioned[Case], error) {
+	if s.St == nil {
+		return store.Versioned[Case]{}, fmt.Errorf("%w: the coordination store has no backing store", ErrInvalid)
+	}
 	return Cases().Get(ctx, s.St, s.Tenant, string(id))
 }
 
 // Put validates c and stores it under its ID, creating it (version 0) or
 // updating the version it was read at.
 func (s Store) Put(ctx context.Context, version int64, c *Case) error {
-	if c == nil {
-		return fmt.Errorf("%w: no case", ErrInvalid)
+	if c == nil || s.St == nil {
+		return fmt.Errorf("%w: Put needs a case and a backing store", ErrInvalid)
 	}
 	if err := c.Validate(); err != nil {
 		return err
@@ -100,6 +103,9 @@ func (s Store) Update(ctx context.Context, id CaseID, op func(c *Case) error) (*
 // List returns the cases whose index holds every pair of match
 // ("status", "coordinator", "local"), in ID order.
 func (s Store) List(ctx context.Context, match map[string]string) ([]store.Versioned[Case], error) {
+	if s.St == nil {
+		return nil, fmt.Errorf("%w: the coordination store has no backing store", ErrInvalid)
+	}
 	var out []store.Versioned[Case]
 	for v, err := range Cases().List(ctx, s.St, s.Tenant, match) {
 		if err != nil {

@@ -295,6 +295,9 @@ const (
 	// ReasonLabelLooserThanParts: a combined item's label is looser than
 	// one of its parts'.
 	ReasonLabelLooserThanParts Reason = "label looser than a combined part's"
+	// ReasonNotSource: only a person of the source organisation may
+	// permit sharing beyond the label (Case.Permit).
+	ReasonNotSource Reason = "only the source may permit wider sharing"
 	// ReasonPartRefused: a part's own rule refuses (Decision.Cause says
 	// why).
 	ReasonPartRefused Reason = "a combined part refuses"

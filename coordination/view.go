@@ -10,11 +10,15 @@ import (
 // entries to or from person's organisation (with items they may not see
 // left out), person's own holdings and refusals, and the other
 // participants without their local references unless person acts for
-// the coordinator. Every participant's view and export goes through View;
-// a person of an organisation not in the case gets ErrNotParticipant.
+// the coordinator, who see where others stand but not who moved them nor
+// their notes. Messages carry no label of their own: a view shows a
+// message only to its sender's and its addressees' organisations, so put
+// what needs a label in an item. Every participant's view and export goes
+// through View; a person of an organisation not in the case gets
+// ErrNotParticipant.
 func (c *Case) View(dir *Directory, viewer PersonID) (*Case, error) {
-	if dir == nil {
-		return nil, fmt.Errorf("%w: no directory", ErrInvalid)
+	if c == nil || dir == nil {
+		return nil, fmt.Errorf("%w: View needs a case and a directory", ErrInvalid)
 	}
 	p, err := person(dir, viewer)
 	if err != nil {
@@ -30,7 +34,12 @@ func (c *Case) View(dir *Directory, viewer PersonID) (*Case, error) {
 		pt.History = slices.Clone(pt.History)
 		pt.People = slices.Clone(pt.People)
 		if !coordinator && pt.Org != p.Org {
+			// Others see where a participant stands and when, not who
+			// moved it nor its notes, nor its local references.
 			pt.LocalRef, pt.LocalID, pt.People = "", [16]byte{}, nil
+			for i := range pt.History {
+				pt.History[i].By, pt.History[i].Note = "", ""
+			}
 		}
 		v.Participants = append(v.Participants, pt)
 	}
@@ -115,16 +124,4 @@ func cloneItem(it *Item) Item {
 		out.Observed = &o
 	}
 	return out
-}
-
-// ExportView writes the STIX 2.1 bundle of what viewer may see of the
-// case (View, then ExportBundle): the export to give a participant. A
-// whole case exported with ExportBundle holds every item, TLP:RED ones
-// included, and is for the organisation that keeps the case only.
-func (c *Case) ExportView(dir *Directory, viewer PersonID, opts ExportOptions) ([]byte, error) {
-	v, err := c.View(dir, viewer)
-	if err != nil {
-		return nil, err
-	}
-	return ExportBundle(v, dir, opts)
 }

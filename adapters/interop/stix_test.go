@@ -274,3 +274,54 @@ func TestSTIXBundleSchemaDefect(t *testing.T) {
 	err = bundle.Validate(instance(t, []byte(`{"type":"bundle","id":"bundle--44af6c39-c09b-49c5-9de2-394224b04982","objects":[`+note+`]}`)))
 	assert.Error(t, err, "the official bundle.json rejects a valid note")
 }
+
+// TestSTIXRaisedLabelReexportValidates: an imported object exported with
+// a stricter label (granular TLP:RED over TLP:GREEN, or a stricter default
+// for an unmarked object) is a new version that still validates: sorted
+// markings, modified moved past the original's and not before created.
+func TestSTIXRaisedLabelReexportValidates(t *testing.T) {
+	c, dir := stixTestCase(t)
+	data, err := os.ReadFile(filepath.Join("testdata", "stix-schemas", "examples", "indicator-for-c2-ip-address.json"))
+	require.NoError(t, err)
+	imp, err := coordination.ImportBundle(data, coordination.ImportOptions{DefaultLabel: coordination.TLPRed})
+	require.NoError(t, err)
+	require.Len(t, imp.Items, 1)
+	granular := `{"type":"note","spec_version":"2.1","id":"note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061","created":"2016-05-12T08:17:27.000Z","modified":"2016-05-12T08:17:27.000Z","content":"x","object_refs":["indicator--33fe3b22-0201-47cf-85d0-97c02164528d"],` +
+		`"object_marking_refs":["` + coordination.MarkingID(coordination.TLPGreen) + `"],"granular_markings":[{"marking_ref":"` + coordination.MarkingID(coordination.TLPRed) + `","selectors":["content"]}]}`
+	imp2, err := coordination.ImportBundle([]byte(granular), coordination.ImportOptions{})
+	require.NoError(t, err)
+	require.Len(t, imp2.Items, 1)
+	assert.Equal(t, coordination.TLPRed, imp2.Items[0].Label)
+	c.Items = append(c.Items, imp.Items[0], imp2.Items[0])
+	out, err := coordination.ExportBundle(c, dir, coordination.ExportOptions{})
+	require.NoError(t, err)
+	validateBundle(t, out)
+	var b struct{ Objects []map[string]any }
+	require.NoError(t, json.Unmarshal(out, &b))
+	seen := 0
+	for _, o := range b.Objects {
+		switch o["id"] {
+		case "indicator--33fe3b22-0201-47cf-85d0-97c02164528d":
+			assert.Equal(t, "2014-05-08T09:00:00.001Z", o["modified"])
+		case "note--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061":
+			assert.Equal(t, "2016-05-12T08:17:27.001Z", o["modified"])
+			var refs []string
+			list, ok := o["object_marking_refs"].([]any)
+			require.True(t, ok)
+			for _, r := range list {
+				s, ok := r.(string)
+				require.True(t, ok)
+				refs = append(refs, s)
+			}
+			assert.Len(t, refs, 2)
+			assert.True(t, slices.IsSorted(refs))
+		default:
+			if o["type"] == "relationship" {
+				assert.NotEqual(t, "indicates", o["relationship_type"], "no indicates towards an incident")
+			}
+			continue
+		}
+		seen++
+	}
+	assert.Equal(t, 2, seen)
+}

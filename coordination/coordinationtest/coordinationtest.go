@@ -112,10 +112,10 @@ func newCase(t *testing.T, dir *coordination.Directory, id coordination.CaseID) 
 	_, err = c.Share(dir, "carol", coordination.Item{ID: "ioc", Kind: coordination.KindIndicator, Label: coordination.TLPGreen,
 		Indicator: &coordination.Indicator{Pattern: "[url:value = 'http://bank-login.example/']", ValidFrom: t0}}, []coordination.PersonID{"bob"}, t0.Add(3*time.Hour))
 	must(t, err)
-	_, err = c.Share(dir, "bob", coordination.Item{ID: "seen", Kind: coordination.KindObservation, Label: coordination.TLPAmber,
+	_, err = c.Receive(dir, "chris", "bob", coordination.Item{ID: "seen", Kind: coordination.KindObservation, Label: coordination.TLPAmber,
 		Observed: &coordination.Observation{FirstObserved: t0, LastObserved: t0.Add(time.Hour), Count: 12,
 			Objects: []coordination.Observable{{Type: "url", Value: "http://bank-login.example/"}}},
-		Origin: json.RawMessage(`{"type":"observed-data","x_partner":{"kept":true}}`)}, []coordination.PersonID{"carol"}, t0.Add(3*time.Hour))
+		Origin: json.RawMessage(`{"type":"observed-data","x_partner":{"kept":true}}`)}, t0.Add(3*time.Hour))
 	must(t, err)
 	_, err = c.Assign(dir, "carol", "cloud", "Take the phishing site down", t0.Add(24*time.Hour), t0.Add(3*time.Hour))
 	must(t, err)
