@@ -23,7 +23,11 @@
 // statement that becomes a TLP:CLEAR item once every required
 // organisation agreed, and closes — when every participant has closed or
 // left, or with a recorded reason naming those still open. Participants
-// acknowledge, set their status, request and respond, share and forward.
+// acknowledge (or simply start working: a status answers the
+// invitation), set their status, request and respond, share and forward.
+// A partner's item — an object imported from its STIX bundle — enters
+// through Receive, which keeps the partner as its source, so its label
+// still binds the organisation that received it.
 // Every message sent or received goes into the exchange log (Case.Log)
 // with its addressees, their acknowledgements and their respond-by
 // deadlines; Overdue lists what is late.
@@ -42,11 +46,13 @@
 // into incident.Obligation values, and Deadlines is the
 // lifecycle.ObligationSource that finds them for an incident (the case
 // participant's LocalID, set by Case.Link). Join it with the regulatory
-// clocks through lifecycle.ObligationSources; when a request arrives,
-// apply lifecycle.RefreshObligations to the incident so the engine arms
-// its due-soon and overdue timers. Once the answer is sent, apply
-// lifecycle.SubmitReport with the obligation's ID, as for any report: the
-// engine keeps an obligation's own submission state.
+// clocks through lifecycle.ObligationSources. When a request arrives or
+// is answered, call Sync: it applies lifecycle.RefreshObligations so the
+// engine arms its due-soon and overdue timers, then records the answers
+// the case logged (lifecycle.SubmitReport) and waives what the case
+// withdrew (a participant left, the case closed) with
+// lifecycle.WaiveReport, since the engine keeps the submission state of
+// an obligation it already knows.
 //
 // # TLP 2.0
 //
