@@ -65,9 +65,38 @@ func Recurring(reviews []Review, from, until time.Time, threshold int) []Finding
 		nearMisses int
 		category   Category
 		text       string
+		// last is the number (see num) of the review counted last.
+		last int
+	}
+	// Each review ID is numbered once, so that a key counts a review
+	// once without searching the reviews it already counted: the keys of
+	// one review are added together, so a key has counted the review
+	// being added exactly when its last is that review's number. Only
+	// when IDs repeat across reviews is a set of (key, review) pairs
+	// kept as well.
+	num := make(map[string]int, len(reviews))
+	dup := false
+	for i := range reviews {
+		r := &reviews[i]
+		if r.Subject == SubjectExercise || r.At.Before(from) || !r.At.Before(until) {
+			continue
+		}
+		if _, ok := num[r.ID]; ok {
+			dup = true
+			continue
+		}
+		num[r.ID] = len(num)
+	}
+	type pair struct {
+		a *acc
+		n int
+	}
+	var counted map[pair]bool
+	if dup {
+		counted = map[pair]bool{}
 	}
 	seen := map[Dimension]map[string]*acc{}
-	add := func(d Dimension, key string, r *Review, cat Category, text string) {
+	add := func(d Dimension, key string, r *Review, n int, cat Category, text string) {
 		if key == "" {
 			return
 		}
@@ -78,12 +107,19 @@ func Recurring(reviews []Review, from, until time.Time, threshold int) []Finding
 		}
 		a := m[key]
 		if a == nil {
-			a = &acc{category: cat, text: text}
+			a = &acc{category: cat, text: text, last: -1}
 			m[key] = a
 		}
-		if slices.Contains(a.reviews, r.ID) {
+		if a.last == n {
 			return
 		}
+		if dup {
+			if counted[pair{a, n}] {
+				return
+			}
+			counted[pair{a, n}] = true
+		}
+		a.last = n
 		a.reviews = append(a.reviews, r.ID)
 		if r.Subject == SubjectNearMiss {
 			a.nearMisses++
@@ -94,15 +130,16 @@ func Recurring(reviews []Review, from, until time.Time, threshold int) []Finding
 		if r.Subject == SubjectExercise || r.At.Before(from) || !r.At.Before(until) {
 			continue
 		}
+		n := num[r.ID]
 		for _, c := range r.Causes {
-			add(DimensionCategory, string(c.Category), r, c.Category, string(c.Category))
-			add(DimensionCause, c.GroupKey(), r, c.Category, c.Text)
+			add(DimensionCategory, string(c.Category), r, n, c.Category, string(c.Category))
+			add(DimensionCause, c.GroupKey(), r, n, c.Category, c.Text)
 		}
 		for _, a := range r.Assets {
-			add(DimensionAsset, a, r, "", a)
+			add(DimensionAsset, a, r, n, "", a)
 		}
 		for _, c := range r.Controls {
-			add(DimensionControl, c, r, "", c)
+			add(DimensionControl, c, r, n, "", c)
 		}
 	}
 	var out []Finding
@@ -112,7 +149,9 @@ func Recurring(reviews []Review, from, until time.Time, threshold int) []Finding
 			if len(a.reviews) < threshold {
 				continue
 			}
-			ids := slices.Sorted(slices.Values(a.reviews))
+			// a.reviews is this key's own: sorted in place, not copied.
+			ids := a.reviews
+			slices.Sort(ids)
 			fs = append(fs, Finding{Dimension: d, Key: key, Reviews: ids, NearMisses: a.nearMisses,
 				Proposal: proposal(d, key, a.category, a.text, ids, from, until)})
 		}

@@ -164,12 +164,12 @@ func (r *Rotation) Validate() error {
 	return err
 }
 
-func (r *Rotation) compile() (*rotation, error) {
+func (r *Rotation) compile() (rotation, error) {
 	var errs []error
 	bad := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: rotation %q: %s", ErrInvalid, r.Name, fmt.Sprintf(format, a...)))
 	}
-	c := &rotation{shiftDays: r.ShiftDays, order: r.Order, rotationID: r.Name}
+	c := rotation{shiftDays: r.ShiftDays, order: r.Order, rotationID: r.Name}
 	if r.Name == "" {
 		bad("needs a name")
 	}
@@ -193,6 +193,9 @@ func (r *Rotation) compile() (*rotation, error) {
 	if len(r.Order) == 0 {
 		bad("order lists no members")
 	}
+	if loc != nil && len(r.Overrides) > 0 {
+		c.overrides = make([]Shift, 0, len(r.Overrides))
+	}
 	for i, o := range r.Overrides {
 		if loc == nil {
 			break
@@ -211,7 +214,7 @@ func (r *Rotation) compile() (*rotation, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return rotation{}, errors.Join(errs...)
 	}
 	return c, nil
 }
@@ -275,8 +278,10 @@ func ResolveLocal(y int, m time.Month, d, hh, mm int, loc *time.Location) time.T
 
 func sameWall(t, wall time.Time) bool {
 	y, m, d := t.Date()
+	hh, mm, ss := t.Clock()
 	wy, wm, wd := wall.Date()
-	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() && t.Second() == wall.Second()
+	whh, wmm, wss := wall.Clock()
+	return y == wy && m == wm && d == wd && hh == whh && mm == wmm && ss == wss
 }
 
 // handover returns the instant of the k-th hand-over.

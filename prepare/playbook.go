@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/iso27035/iso27035/incident"
@@ -124,29 +122,55 @@ func (l *Library) Current() []Playbook {
 	return out
 }
 
+// currentIndex maps each playbook name to the index in l.Playbooks of
+// its current version: the first of its highest versions, the one
+// Current returns.
+func (l *Library) currentIndex() map[string]int {
+	idx := make(map[string]int, len(l.Playbooks))
+	for i := range l.Playbooks {
+		p := &l.Playbooks[i]
+		if j, ok := idx[p.Name]; !ok || p.Version > l.Playbooks[j].Version {
+			idx[p.Name] = i
+		}
+	}
+	return idx
+}
+
 // Match returns the current playbook most specific for an incident of
 // category cat and severity sev (see Specificity); among equally specific
 // ones, the first by name. False when none matches.
 func (l *Library) Match(cat incident.Category, sev incident.Severity) (Playbook, bool) {
-	cur := l.Current()
-	slices.SortStableFunc(cur, func(a, b Playbook) int { return strings.Compare(a.Name, b.Name) })
+	idx := l.currentIndex()
 	best, found := -1, Specificity(-1)
-	for i, p := range cur {
-		if s, ok := match(p.Category, p.Severities, cat, sev); ok && s > found {
+	for i := range l.Playbooks {
+		p := &l.Playbooks[i]
+		if idx[p.Name] != i {
+			continue
+		}
+		// Current playbooks have distinct names, so the first by name
+		// among equally specific ones is the least name.
+		if s, ok := match(p.Category, p.Severities, cat, sev); ok && (s > found || s == found && p.Name < l.Playbooks[best].Name) {
 			best, found = i, s
 		}
 	}
 	if best < 0 {
 		return Playbook{}, false
 	}
-	return cur[best], true
+	return l.Playbooks[best], true
 }
 
 // Covers reports whether some current playbook other than a default one
 // (zero category) covers category cat (for any severity).
 func (l *Library) Covers(cat incident.Category) bool {
-	for _, p := range l.Current() {
-		if p.Category.IsZero() {
+	return l.covers(l.currentIndex(), cat)
+}
+
+// covers is Covers with the current versions given by idx
+// (currentIndex).
+func (l *Library) covers(idx map[string]int, cat incident.Category) bool {
+	for i := range l.Playbooks {
+		p := &l.Playbooks[i]
+		if p.Category.IsZero() || idx[p.Name] != i {
 			continue
 		}
 		if _, ok := match(p.Category, nil, cat, ""); ok {

@@ -161,9 +161,15 @@ func Assess(p *Preparation, ev Evidence, at time.Time) Readiness {
 	}
 
 	var uncovered []string
-	for _, c := range ev.CategoriesSeen {
-		if !p.Playbooks.Covers(c) && !slices.Contains(uncovered, c.String()) {
-			uncovered = append(uncovered, c.String())
+	if len(ev.CategoriesSeen) > 0 {
+		current := p.Playbooks.currentIndex()
+		for _, c := range ev.CategoriesSeen {
+			if p.Playbooks.covers(current, c) {
+				continue
+			}
+			if s := c.String(); !slices.Contains(uncovered, s) {
+				uncovered = append(uncovered, s)
+			}
 		}
 	}
 	if len(uncovered) > 0 {
