@@ -836,8 +836,20 @@ func (a *Aggregator) trend() *Trend {
 		}
 		last = max(last, k)
 	}
+	// The series spans the reporting period, not only the periods that
+	// hold data: from the period holding From (else the first period with
+	// a record of the cohort) to the period holding the last instant
+	// before Until (else the last period with data). Periods without data
+	// report zero counts and no durations (Stats.Count zero), never a
+	// duration of zero.
 	if !a.o.From.IsZero() {
 		first = a.o.Trend.Start(a.o.From).Unix()
+	}
+	if !a.o.Until.IsZero() {
+		// Every key lies before Until (records created at or after Until
+		// are ignored, and anchors at or after it are not reached), so
+		// this only extends the series.
+		last = max(last, a.o.Trend.Start(a.o.Until.Add(-time.Nanosecond)).Unix())
 	}
 	if first == math.MaxInt64 {
 		return t

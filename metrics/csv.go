@@ -28,6 +28,18 @@ var CSVHeader = []string{
 // false_positive_rate, near_miss_ratio, sla.<severity>.<interval>,
 // regulatory.<regime>.<report>.compliance) and
 // regulatory.<regime>.<report>.time_to_submit, .late and .overdue.
+//
+// Formula injection (OWASP "CSV Injection"): the text columns scope, group
+// and figure carry names the host supplies (breakdown names and keys such
+// as category or organisation unit, interval names, severities, regulatory
+// regimes and report kinds), which a spreadsheet would execute as a
+// formula if they began with '=', '+', '-', '@', a tab or a carriage
+// return. WriteCSV therefore prefixes every such cell of those columns
+// with a single quote ('), as OWASP recommends: a breakdown key "=1+1" is
+// written as "'=1+1". Cells of the other columns are numbers the package
+// writes itself (counts, seconds, ratios) and are never altered, so a
+// negative number stays a number. A consumer that needs the raw keys
+// reads the JSON encoding, which is not altered.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -35,7 +47,8 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	write := func(scope, group string, s *Summary) error {
 		for _, row := range summaryRows(s) {
-			if err := cw.Write(append([]string{scope, group}, row...)); err != nil {
+			row[0] = defuse(row[0]) // the figure name: may hold host names
+			if err := cw.Write(append([]string{defuse(scope), defuse(group)}, row...)); err != nil {
 				return err
 			}
 		}
@@ -61,6 +74,21 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// defuse neutralises a text cell a spreadsheet would run as a formula:
+// one beginning with '=', '+', '-', '@', tab or carriage return (the
+// OWASP CSV Injection list) gets a leading single quote. It is applied
+// to the text columns only, never to the numbers the package writes.
+func defuse(cell string) string {
+	if cell == "" {
+		return cell
+	}
+	switch cell[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + cell
+	}
+	return cell
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -102,10 +102,20 @@
 // unit, outcome or any host key; each group has a full Summary. A trend
 // (week, month or quarter) gives per period the Summary of the records
 // created in it, the period's flows and the change of the headline figures
-// against the previous period.
+// against the previous period. The periods run without gaps over the
+// reporting period: from the period holding From to the period holding
+// the last instant before Until, whether or not they hold data (with a
+// zero From, from the first period with a record; with a zero Until, to
+// the last period with a record, close or reopening). A period without
+// records reports zero counts (opened, closed, cohort), the backlog
+// carried over, undefined rates and no durations (Count zero, no value):
+// an empty period never reports a duration of zero.
 //
 // # Output
 //
 // Report is a plain Go value; it encodes as JSON (encoding/json) and as CSV
-// (WriteCSV): one row per figure and group.
+// (WriteCSV): one row per figure and group. In CSV, host-supplied text
+// (breakdown names and keys, interval names, severities, regimes) that a
+// spreadsheet would run as a formula is prefixed with a single quote
+// (OWASP CSV Injection); numbers are written unaltered.
 package metrics

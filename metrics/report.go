@@ -266,7 +266,11 @@ type Period struct {
 	Changes []Change `json:"changes,omitempty"`
 }
 
-// Trend is the series of periods, oldest first, with no gaps.
+// Trend is the series of periods, oldest first, with no gaps. It covers
+// the reporting period: from the period holding Options.From to the one
+// holding the last instant before Options.Until, empty periods included
+// (zero counts, the backlog carried over, no durations); a zero bound
+// ends the series at the first or last period with data.
 type Trend struct {
 	Granularity Granularity `json:"granularity"`
 	Periods     []Period    `json:"periods"`
