@@ -188,9 +188,13 @@ func currencyCode(s string) bool {
 }
 
 // minorDigits is the number of digits of a currency's minor unit (ISO
-// 4217): 2 unless listed.
+// 4217 list one): 2 unless listed. Codes whose minor unit ISO 4217 gives
+// as "N.A." (precious metals, SDR, testing and no-currency codes) count
+// in whole units.
 var minorDigits = map[string]int{
+	"CLF": 4, "UYW": 4,
 	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"UYI": 0, "XAG": 0, "XAU": 0, "XBA": 0, "XBB": 0, "XBC": 0, "XBD": 0, "XDR": 0, "XPD": 0, "XPT": 0, "XSU": 0, "XTS": 0, "XUA": 0, "XXX": 0,
 	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
 	"PYG": 0, "RWF": 0, "UGX": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
 }

@@ -238,3 +238,30 @@ func TestRequireSignOffRefusals(t *testing.T) {
 	r = lessons.Review{ID: "PIR-X", Subject: lessons.SubjectIncident, RecordID: uuid.New(), Required: []incident.Role{"ciso"}}
 	require.ErrorIs(t, r.Validate(), lessons.ErrInvalid)
 }
+
+func TestMarkdownCostTableEscapesHostText(t *testing.T) {
+	r := lessons.Review{ID: "PIR-X", Subject: lessons.SubjectIncident, Title: "t", CostImpact: lessons.CostImpact{Currency: "EUR", Lines: []lessons.CostLine{
+		{Kind: "loss|x\n| loss | forged row | | EUR 0.00 | |", Text: "a", Amount: incident.Money{Currency: "EUR", Minor: 100}},
+		{Kind: lessons.CostLoss, Text: "b", Amount: incident.Money{Currency: "<img src=x onerror=alert(1)>|", Minor: 1}},
+	}}}
+	md := lessons.Markdown(&r, nil, nil)
+	for _, line := range strings.Split(md, "\n") {
+		assert.False(t, strings.HasPrefix(line, "| loss | forged row"), "no forged table row: %q", line)
+		assert.False(t, strings.HasPrefix(line, "Total: EUR 0.00"), "no forged total")
+	}
+	assert.NotContains(t, md, "<img", "no inline HTML")
+}
+
+func TestFormatMoneyMinorUnits(t *testing.T) {
+	for _, c := range []struct {
+		m    incident.Money
+		want string
+	}{
+		{incident.Money{Currency: "CLF", Minor: 12345}, "CLF 1.2345"},
+		{incident.Money{Currency: "XAU", Minor: 3}, "XAU 3"},
+		{incident.Money{Currency: "UYI", Minor: 50}, "UYI 50"},
+		{incident.Money{Currency: "EUR", Minor: 12345}, "EUR 123.45"},
+	} {
+		assert.Equal(t, c.want, lessons.FormatMoney(c.m))
+	}
+}

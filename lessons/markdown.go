@@ -48,7 +48,7 @@ func Markdown(r *Review, items []ActionItem, cat Catalog) string {
 			}
 			b.WriteString("| Kind | Cost | Hours | Amount | Converted |\n|---|---|---|---|---|\n")
 			for _, row := range v.Rows {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", row.Kind, cell(row.Text), row.Hours, row.Amount, row.Converted)
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", cell(row.Kind), cell(row.Text), cell(row.Hours), cell(row.Amount), cell(row.Converted))
 			}
 			fmt.Fprintf(&b, "\nTotal: %s\n", mdEscape(v.Total))
 		}
@@ -116,9 +116,16 @@ func strs[T fmt.Stringer](xs []T) []string {
 	return out
 }
 
-func cell(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+// cell makes host text safe in a Markdown table cell: a pipe cannot open
+// a column nor a newline a row, and HTML cannot pass through (renderers
+// that allow inline HTML would run it).
+func cell(s string) string { return strings.ReplaceAll(mdEscape(s), "|", `\|`) }
 
-func mdEscape(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+// mdEscape makes host text safe on one Markdown line: newlines become
+// spaces and '<' an entity, so no inline HTML reaches the renderer.
+func mdEscape(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ", "<", "&lt;").Replace(s)
+}
 
 var htmlPage = template.Must(template.New("review").Funcs(template.FuncMap{
 	"utc": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },

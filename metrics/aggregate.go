@@ -849,7 +849,19 @@ func (a *Aggregator) trend() *Trend {
 		// Every key lies before Until (records created at or after Until
 		// are ignored, and anchors at or after it are not reached), so
 		// this only extends the series.
-		last = max(last, a.o.Trend.Start(a.o.Until.Add(-time.Nanosecond)).Unix())
+		end := a.o.Trend.Start(a.o.Until.Add(-time.Nanosecond))
+		if first != math.MaxInt64 {
+			// Extend at most MaxTrendPeriods periods past the first.
+			limit := time.Unix(first, 0).UTC()
+			for range MaxTrendPeriods - 1 {
+				if !limit.Before(end) {
+					break
+				}
+				limit = a.o.Trend.Next(limit)
+			}
+			end = limit
+		}
+		last = max(last, end.Unix())
 	}
 	if first == math.MaxInt64 {
 		return t

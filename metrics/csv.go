@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/iso27035/iso27035/incident"
@@ -77,16 +78,23 @@ func (r *Report) WriteCSV(w io.Writer) error {
 }
 
 // defuse neutralises a text cell a spreadsheet would run as a formula:
-// one beginning with '=', '+', '-', '@', tab or carriage return (the
-// OWASP CSV Injection list) gets a leading single quote. It is applied
-// to the text columns only, never to the numbers the package writes.
+// one beginning with '=', '+', '-', '@', tab, carriage return (the OWASP
+// CSV Injection list) or NUL (OWASP ASVS 5.0 1.2.10), or with the
+// full-width '＝', '＋', '－', '＠' some spreadsheet locales read as
+// their ASCII forms, gets a leading single quote. It is applied to the
+// text columns only, never to the numbers the package writes.
 func defuse(cell string) string {
 	if cell == "" {
 		return cell
 	}
 	switch cell[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '+', '-', '@', '\t', '\r', 0:
 		return "'" + cell
+	}
+	for _, p := range []string{"＝", "＋", "－", "＠"} {
+		if strings.HasPrefix(cell, p) {
+			return "'" + cell
+		}
 	}
 	return cell
 }

@@ -22,3 +22,14 @@ func TestDefuse(t *testing.T) {
 		}
 	}
 }
+
+func TestDefuseMore(t *testing.T) {
+	for _, c := range []string{"\x00=1+1", "＝HYPERLINK(\"x\")", "＋1", "－1", "＠SUM(A1)"} {
+		if got := defuse(c); got != "'"+c {
+			t.Errorf("defuse(%q) = %q, want a leading quote", c, got)
+		}
+	}
+	if got := defuse("x＝1"); got != "x＝1" {
+		t.Errorf("defuse changed a harmless cell: %q", got)
+	}
+}

@@ -118,6 +118,24 @@ func (g Granularity) Next(start time.Time) time.Time {
 	return start
 }
 
+// MaxTrendPeriods bounds a trend's length (about 96 years of weeks): a
+// reporting period that would need more is refused (ErrOptions), and an
+// open-ended one (no From) extends towards Until by at most this many
+// periods, so an Until far in the future meaning "no end" cannot make a
+// report of millions of empty periods.
+const MaxTrendPeriods = 5000
+
+// periodsBetween counts the periods from the one holding from to the one
+// holding the last instant before until, stopping past MaxTrendPeriods.
+func (g Granularity) periodsBetween(from, until time.Time) int {
+	last := g.Start(until.Add(-time.Nanosecond))
+	n := 0
+	for s := g.Start(from); !s.After(last) && n <= MaxTrendPeriods; s = g.Next(s) {
+		n++
+	}
+	return n
+}
+
 // Valid reports whether g is NoTrend or a defined granularity.
 func (g Granularity) Valid() bool {
 	switch g {
@@ -327,6 +345,11 @@ func (o Options) normalized() (Options, error) {
 	}
 	if !o.Trend.Valid() {
 		return o, fmt.Errorf("%w: unknown trend granularity %q", ErrOptions, o.Trend)
+	}
+	if o.Trend != NoTrend && !o.From.IsZero() && !o.Until.IsZero() {
+		if o.Trend.periodsBetween(o.From, o.Until) > MaxTrendPeriods {
+			return o, fmt.Errorf("%w: a %s trend from %v to %v has more than %d periods", ErrOptions, o.Trend, o.From, o.Until, MaxTrendPeriods)
+		}
 	}
 	for _, s := range o.SLA {
 		if !names[s.Interval] || s.Within < 0 {

@@ -270,7 +270,8 @@ type Period struct {
 // the reporting period: from the period holding Options.From to the one
 // holding the last instant before Options.Until, empty periods included
 // (zero counts, the backlog carried over, no durations); a zero bound
-// ends the series at the first or last period with data.
+// ends the series at the first or last period with data. It never has
+// more than MaxTrendPeriods periods beyond what the data itself spans.
 type Trend struct {
 	Granularity Granularity `json:"granularity"`
 	Periods     []Period    `json:"periods"`

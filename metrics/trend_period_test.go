@@ -190,3 +190,15 @@ func TestTrendMergedShardsSpanPeriod(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(ja), string(jb))
 }
+
+func TestTrendLengthIsBounded(t *testing.T) {
+	// An Until far away meaning "no end" extends the series by at most
+	// MaxTrendPeriods periods.
+	rep, err := metrics.Compute(seq(trendRecords()...), trendOpts(metrics.Exact, time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.NoError(t, err)
+	require.NotNil(t, rep.Trend)
+	assert.Len(t, rep.Trend.Periods, metrics.MaxTrendPeriods)
+	// A bounded period longer than that is refused.
+	_, err = metrics.Compute(seq(trendRecords()...), trendOpts(metrics.Exact, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)))
+	require.ErrorIs(t, err, metrics.ErrOptions)
+}

@@ -73,8 +73,9 @@ var prepJSON = strictjson.Options{
 // at most MaxDocumentBytes, no unknown, misspelt, repeated or mistyped
 // fields, each named by its JSON path) and validates its plan, teams,
 // rotations and playbooks. Any failure wraps ErrInvalid; a document that
-// does not parse, or whose plan names an unknown review sign-off role, is
-// a *ParseError.
+// does not parse is a *ParseError, and a plan that names an unknown review
+// sign-off role gives a *ParseError joined with the other validation
+// errors (find it with errors.As, not a type assertion).
 func ParsePreparation(data []byte) (*Preparation, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &ParseError{Problems: []Problem{{Value: len(data), Reason: fmt.Sprintf("document is over %d bytes", MaxDocumentBytes)}}}

@@ -84,6 +84,9 @@ type Plan struct {
 // problems name each bad value by its JSON path in the plan
 // ("review_sign_off[1]"); it wraps ErrInvalid.
 func (pl *Plan) Validate() error {
+	if pl == nil {
+		return &ParseError{Problems: []Problem{{Reason: "no plan"}}}
+	}
 	if ps := pl.problems(""); len(ps) > 0 {
 		return &ParseError{Problems: ps}
 	}
