@@ -469,6 +469,7 @@ func (c *Case) Share(dir *Directory, by PersonID, item Item, to []PersonID, at t
 	}
 	at = at.UTC()
 	item.Source, item.Author, item.Created = p.Org, by, at
+	normaliseTimes(&item)
 	item.Audience = nil
 	for _, r := range to {
 		if _, err := person(dir, r); err != nil {
@@ -546,15 +547,22 @@ func (c *Case) Receive(dir *Directory, from, to PersonID, item Item, at time.Tim
 	if len(item.Parts) > 0 {
 		return nil, fmt.Errorf("%w: a received item %s cannot combine items of the case", ErrInvalid, item.ID)
 	}
+	if sp.Org == rp.Org {
+		// Receiving from oneself would make the receiver the source and
+		// free the item from its label.
+		return nil, fmt.Errorf("%w: %s and %s both act for %s: an item is received from another organisation", ErrInvalid, from, to, sp.Org)
+	}
+	if len(item.Permissions) > 0 {
+		return nil, fmt.Errorf("%w: item %s: permissions are the source's to give (Permit), not part of what is received", ErrInvalid, item.ID)
+	}
 	at = at.UTC()
 	item.Source, item.Author = sp.Org, from
+	item.Created = item.Created.UTC()
 	if item.Created.IsZero() {
 		item.Created = at
 	}
-	item.Audience = nil
-	if to != from {
-		item.Audience = []PersonID{to}
-	}
+	item.Audience = []PersonID{to}
+	normaliseTimes(&item)
 	if err := item.Validate(); err != nil {
 		return nil, err
 	}
@@ -562,12 +570,24 @@ func (c *Case) Receive(dir *Directory, from, to PersonID, item Item, at time.Tim
 		return nil, err
 	}
 	c.Items = append(c.Items, item)
-	c.Holdings = append(c.Holdings, Holding{Item: item.ID, Person: from, At: at})
-	if to != from {
-		c.Holdings = append(c.Holdings, Holding{Item: item.ID, Person: to, From: from, At: at})
-	}
+	c.Holdings = append(c.Holdings, Holding{Item: item.ID, Person: from, At: at}, Holding{Item: item.ID, Person: to, From: from, At: at})
 	return c.log(Message{Kind: MessageShare, From: from, FromOrg: sp.Org, To: []Recipient{{Org: rp.Org, Person: to}},
 		Items: []ItemID{item.ID}, Label: item.Label, At: at}), nil
+}
+
+// normaliseTimes keeps an item's times in UTC, as the stores do, so a
+// round trip through any store gives the same value.
+func normaliseTimes(it *Item) {
+	if it.Indicator != nil {
+		ind := *it.Indicator
+		ind.ValidFrom, ind.ValidUntil = ind.ValidFrom.UTC(), ind.ValidUntil.UTC()
+		it.Indicator = &ind
+	}
+	if it.Observed != nil {
+		o := *it.Observed
+		o.FirstObserved, o.LastObserved = o.FirstObserved.UTC(), o.LastObserved.UTC()
+		it.Observed = &o
+	}
 }
 
 // labelsOf returns the labels of items.
@@ -607,7 +627,9 @@ func (c *Case) refuse(dir *Directory, by PersonID, org OrgID, item ItemID, label
 }
 
 // Forward gives item, held by by, to another person, if the item's label
-// allows it (Decide). When by acts for the item's source, the recipient
+// allows it (Decide). by acts for a participant that has joined and not
+// left: the case records what passes through it, and what a holder
+// outside the case shares is beyond its reach. When by acts for the item's source, the recipient
 // becomes one of its first recipients (Audience), as TLP 2.0 lets the
 // source choose them. A refusal is logged in the exchange log (an audit
 // record of the attempt) and returned as a *RefusedError (errors.Is
@@ -616,7 +638,7 @@ func (c *Case) Forward(dir *Directory, by PersonID, id ItemID, to PersonID, at t
 	if err := c.open(); err != nil {
 		return err
 	}
-	p, err := person(dir, by)
+	p, err := c.joined(dir, by)
 	if err != nil {
 		return err
 	}
@@ -658,7 +680,7 @@ func (c *Case) Permit(dir *Directory, by PersonID, id ItemID, perm Permission, a
 	if err := c.open(); err != nil {
 		return err
 	}
-	p, err := person(dir, by)
+	p, err := c.joined(dir, by)
 	if err != nil {
 		return err
 	}
@@ -681,7 +703,7 @@ func (c *Case) Permit(dir *Directory, by PersonID, id ItemID, perm Permission, a
 }
 
 // Broadcast sends a status update from the coordinator, labelled label, to
-// the people of every active participant: the coordinator is its source
+// the people of every participant that has joined and not left: the coordinator is its source
 // and they its first recipients. TLP:RED goes to named individuals only,
 // so a RED update must be shared with Share instead.
 func (c *Case) Broadcast(dir *Directory, by PersonID, id ItemID, label Label, text string, at time.Time) (*Message, error) {
@@ -691,13 +713,19 @@ func (c *Case) Broadcast(dir *Directory, by PersonID, id ItemID, label Label, te
 	if label == TLPRed {
 		return nil, fmt.Errorf("%w: a TLP:RED update goes to named individuals: use Share", ErrInvalid)
 	}
+	return c.Share(dir, by, Item{ID: id, Kind: KindStatusUpdate, Label: label, Body: text}, c.joinedPeople(), at)
+}
+
+// joinedPeople lists the people of every participant that has joined and
+// not left: an invited organisation receives nothing until it answers.
+func (c *Case) joinedPeople() []PersonID {
 	var to []PersonID
 	for _, pt := range c.Participants {
-		if pt.Status != StatusLeft {
+		if pt.Status != StatusLeft && pt.Status != StatusInvited {
 			to = append(to, pt.People...)
 		}
 	}
-	return c.Share(dir, by, Item{ID: id, Kind: KindStatusUpdate, Label: label, Body: text}, to, at)
+	return to
 }
 
 // ProposeStatement starts agreeing a public statement among required
@@ -772,13 +800,7 @@ func (c *Case) finalStatement(dir *Directory, at time.Time) error {
 	for n := 2; c.Item(id) != nil; n++ {
 		id = ItemID(fmt.Sprintf("%s-statement-%d", c.ID, n))
 	}
-	var to []PersonID
-	for _, pt := range c.Participants {
-		if pt.Status != StatusLeft {
-			to = append(to, pt.People...)
-		}
-	}
-	if _, err := c.Share(dir, s.Agreements[0].By, Item{ID: id, Kind: KindStatement, Label: TLPClear, Title: "Public statement", Body: s.Text}, to, at); err != nil {
+	if _, err := c.Share(dir, s.Agreements[0].By, Item{ID: id, Kind: KindStatement, Label: TLPClear, Title: "Public statement", Body: s.Text}, c.joinedPeople(), at); err != nil {
 		return err
 	}
 	s.Final, s.Item = at, id

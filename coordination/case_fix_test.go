@@ -213,3 +213,121 @@ func TestSync(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, fired.Fired, "nothing is owed any more")
 }
+
+// Second review: each scenario once leaked or lost something.
+func TestSecondReviewFindings(t *testing.T) {
+	dir := campaignDirectory(t)
+	red := coordination.Item{ID: "note--9", Kind: coordination.KindNote, Label: coordination.TLPRed, Title: "partner's", Origin: json.RawMessage(`{"type":"note"}`)}
+
+	t.Run("Receive from one's own organisation is refused", func(t *testing.T) {
+		c := campaign(t, dir)
+		_, err := c.Receive(dir, "bea", "bob", red, t0)
+		require.ErrorIs(t, err, coordination.ErrInvalid)
+		withPerm := red
+		withPerm.Permissions = []coordination.Permission{{Person: "sam", By: "ines"}}
+		_, err = c.Receive(dir, "ines", "bob", withPerm, t0)
+		require.ErrorIs(t, err, coordination.ErrInvalid, "permissions are the source's to give")
+	})
+	t.Run("a participant that left can neither view nor forward", func(t *testing.T) {
+		c := campaign(t, dir)
+		_, err := c.Share(dir, "bob", coordination.Item{ID: "a", Kind: coordination.KindNote, Label: coordination.TLPAmberStrict, Title: "a"}, []coordination.PersonID{"bea"}, t0)
+		require.NoError(t, err)
+		require.NoError(t, c.SetStatus(dir, "chris", coordination.StatusInvestigating, "", "", t0))
+		require.NoError(t, c.Leave(dir, "chris", "out", t0))
+		_, err = c.View(dir, "chris")
+		require.ErrorIs(t, err, coordination.ErrNotParticipant)
+		c2 := campaign(t, dir)
+		_, err = c2.Broadcast(dir, "carol", "u", coordination.TLPGreen, "update", t0)
+		require.NoError(t, err)
+		assert.False(t, c2.Holds("chris", "u"), "an invited organisation receives no broadcast")
+	})
+	t.Run("a view shows the audience and permissions to the source only", func(t *testing.T) {
+		c := campaign(t, dir)
+		require.NoError(t, c.SetStatus(dir, "chris", coordination.StatusInvestigating, "", "", t0))
+		_, err := c.Share(dir, "bob", coordination.Item{ID: "r", Kind: coordination.KindNote, Label: coordination.TLPRed, Title: "r"}, []coordination.PersonID{"carol", "chris", "ines"}, t0)
+		require.NoError(t, err)
+		require.NoError(t, c.Permit(dir, "bob", "r", coordination.Permission{Person: "sam", Reason: "their shop is hit"}, t0))
+		v, err := c.View(dir, "chris")
+		require.NoError(t, err)
+		assert.Equal(t, []coordination.PersonID{"chris"}, v.Item("r").Audience)
+		assert.Empty(t, v.Item("r").Permissions)
+		src, err := c.View(dir, "bea")
+		require.NoError(t, err)
+		assert.Nil(t, src.Item("r"), "bea does not hold it")
+		own, err := c.View(dir, "bob")
+		require.NoError(t, err)
+		assert.Len(t, own.Item("r").Audience, 3)
+		assert.Len(t, own.Item("r").Permissions, 1)
+		require.ErrorIs(t, c.Forward(dir, "carol", "r", "cyril", t0), coordination.ErrRefused)
+		col, err := c.View(dir, "cyril")
+		require.NoError(t, err)
+		for _, m := range col.Log {
+			assert.NotEqual(t, coordination.MessageRefused, m.Kind, "a colleague's refused attempt is the colleague's")
+		}
+	})
+	t.Run("what a store keeps is what was put", func(t *testing.T) {
+		c := campaign(t, dir)
+		_, err := c.Share(dir, "bob", coordination.Item{ID: "bad", Kind: coordination.KindNote, Label: coordination.TLPGreen, Title: "bad \xff"}, nil, t0)
+		require.ErrorIs(t, err, coordination.ErrInvalid, "invalid UTF-8 would come back changed")
+		cet := time.FixedZone("CET", 3600)
+		_, err = c.Share(dir, "carol", coordination.Item{ID: "ioc", Kind: coordination.KindIndicator, Label: coordination.TLPGreen,
+			Indicator: &coordination.Indicator{Pattern: "[ipv4-addr:value = '203.0.113.7']", ValidFrom: t0.In(cet)}}, []coordination.PersonID{"bob"}, t0.In(cet))
+		require.NoError(t, err)
+		assert.Equal(t, time.UTC, c.Item("ioc").Indicator.ValidFrom.Location())
+		st := coordination.Store{St: memory.New(), Tenant: "t"}
+		require.NoError(t, st.Put(context.Background(), 0, c))
+		got, err := st.Get(context.Background(), c.ID)
+		require.NoError(t, err)
+		assert.True(t, got.Value.Item("ioc").Indicator.ValidFrom.Equal(c.Item("ioc").Indicator.ValidFrom))
+		assert.Equal(t, c.Item("ioc").Indicator.ValidFrom, got.Value.Item("ioc").Indicator.ValidFrom)
+	})
+}
+
+// TestSyncAfterLeaving: deadlines withdrawn because the organisation left
+// are waived in its engine too.
+func TestSyncAfterLeaving(t *testing.T) {
+	ctx := context.Background()
+	dir := campaignDirectory(t)
+	st := memory.New()
+	now := t0
+	cs := coordination.Store{St: st, Tenant: "cloud"}
+	rules := lifecycle.DefaultRules()
+	rules.RequireConfirmation = false
+	eng, err := lifecycle.New(st, "cloud", lifecycle.WithRules(rules),
+		lifecycle.WithClock(incident.ClockFunc(func() time.Time { return now })),
+		lifecycle.WithObligationSource(coordination.Deadlines{Store: cs, Org: "cloud"}))
+	require.NoError(t, err)
+	chris := lifecycle.Actor{ID: "chris", Roles: []incident.Role{incident.RoleIncidentManager, incident.RolePointOfContact}}
+	ev, err := eng.Factory().NewEvent(ctx, "cloud", "abuse report", "chris")
+	require.NoError(t, err)
+	require.NoError(t, eng.Create(ctx, chris, ev))
+	_, err = eng.Transition(ctx, chris, lifecycle.KeyOf(ev), lifecycle.ActionAcknowledge)
+	require.NoError(t, err)
+	res, err := eng.Assess(ctx, chris, lifecycle.KeyOf(ev), incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium})
+	require.NoError(t, err)
+	key := lifecycle.KeyOf(res.Declared)
+
+	c := campaign(t, dir)
+	c.Self = "cloud"
+	require.NoError(t, c.SetStatus(dir, "chris", coordination.StatusInvestigating, "", "", t0))
+	require.NoError(t, c.Link("cloud", res.Declared))
+	req, err := c.Request(dir, "carol", []coordination.OrgID{"cloud"}, "take-down?", t0.Add(4*time.Hour), t0)
+	require.NoError(t, err)
+	require.NoError(t, cs.Put(ctx, 0, c))
+	_, err = coordination.Sync(ctx, eng, chris, key, c, "cloud")
+	require.NoError(t, err)
+	require.NoError(t, c.Leave(dir, "chris", "handed to our CERT", t0.Add(time.Hour)))
+	require.NoError(t, cs.Put(ctx, 1, c))
+	rec, err := coordination.Sync(ctx, eng, chris, key, c, "cloud")
+	require.NoError(t, err)
+	inc, ok := rec.(*incident.Incident)
+	require.True(t, ok)
+	for _, o := range inc.Obligations {
+		if o.ID == "coordination/CASE-7/"+req.ID {
+			assert.Equal(t, "cloud left case CASE-7", o.Waived)
+		}
+	}
+	fired, err := eng.Tick(ctx, t0.Add(10*time.Hour))
+	require.NoError(t, err)
+	assert.Zero(t, fired.Fired)
+}

@@ -15,11 +15,13 @@ const RegimeCoordination = "coordination"
 // Obligations returns what org owes in the case as incident obligations,
 // so the engine's report timers (due soon, overdue) watch the respond-by
 // deadlines of the exchange log as they watch regulatory clocks: one per
-// message addressed to org with a deadline, submitted when org answered.
+// message addressed to org with a deadline, submitted when org answered,
+// waived (with the reason) when the case withdrew it because org left or
+// the case closed.
 // IDs are "coordination/<case>/<message>".
 func (c *Case) Obligations(org OrgID) []incident.Obligation {
 	var out []incident.Obligation
-	if pt := c.Participant(org); pt == nil || pt.Status == StatusLeft {
+	if c.Participant(org) == nil {
 		return nil
 	}
 	for _, m := range c.Log {

@@ -158,8 +158,9 @@ type Indicator struct {
 }
 
 // Observable is one observed value of an observation: a STIX cyber
-// observable type ("url", "ipv4-addr", "domain-name", "email-addr",
-// "file") and its value (for a file, a SHA-256).
+// observable type (one of ObservableTypes: "url", "ipv4-addr",
+// "domain-name", …) and its value (for a file, a SHA-256), well-formed
+// for its type (ValidObservable), so every item can be exported.
 type Observable struct {
 	Type  string `json:"type"`
 	Value string `json:"value"`

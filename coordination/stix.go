@@ -5,9 +5,11 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -159,13 +161,20 @@ type ExportOptions struct {
 	// typically Imported.Kept() of the bundles the case's imported items
 	// came from, so that what they refer to (their observables, the
 	// sender's identities and relationships) travels with them. An extra
-	// object replaces a generated object of the same id.
+	// object replaces a generated object of the same id (typically an
+	// SCO, whose id is deterministic), but never lowers its protection:
+	// when the generated object's TLP marking is stricter than the extra
+	// object's object-level TLP markings, the written object gets the
+	// generated one's TLP 2.0 marking added to its object_marking_refs
+	// (and, for an SDO or SRO, its modified moved past the original's, as
+	// for an imported item's origin; SCOs have no modified).
 	//
 	// ExportBundle trusts Extra completely: every object is written,
 	// whatever its TLP marking (a partner's TLP:RED malware included).
 	// (*Case).ExportView filters it: only TLP:CLEAR objects, and
-	// TLP:GREEN ones for a viewer in the case's community, reach a view
-	// (see ExportView).
+	// TLP:GREEN ones for a viewer in the case's community, reach a view,
+	// and never one with the id of an item the viewer does not see (see
+	// ExportView).
 	Extra []json.RawMessage
 }
 
@@ -235,17 +244,128 @@ func exportID(typ string, c CaseID, internal string) string {
 	return typ + "--" + uuid.NewSHA1(exportNamespace, []byte(typ+"/"+string(c)+"/"+internal)).String()
 }
 
-// The observable types an Observation may hold and ExportBundle writes.
-var exportedObservables = []string{"domain-name", "email-addr", "file", "ipv4-addr", "ipv6-addr", "url"}
+// observableTypes are the observable types an Observation may hold: the
+// ones ImportBundle maps into Observation.Objects, and ExportBundle writes.
+var observableTypes = []string{"domain-name", "email-addr", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "url"}
+
+// ObservableTypes lists the STIX 2.1 cyber-observable types (§6) an
+// Observation may hold, sorted: the ones ImportBundle reads into
+// Observation.Objects and ExportBundle writes as SCOs. An Observable's
+// Value is the SCO's value property, a file's its SHA-256 hash:
+//
+//   - "domain-name" (§6.3): a domain name;
+//   - "email-addr" (§6.4): an e-mail address;
+//   - "file" (§6.7): the file's SHA-256 (64 hexadecimal digits);
+//   - "ipv4-addr" (§6.5): an IPv4 address or CIDR block;
+//   - "ipv6-addr" (§6.6): an IPv6 address or CIDR block;
+//   - "mac-addr" (§6.9): a MAC-48 address, colon-delimited lowercase
+//     with leading zeros ("00:11:22:aa:bb:cc");
+//   - "url" (§6.12): a URL.
+//
+// The returned slice is a copy.
+func ObservableTypes() []string {
+	return slices.Clone(observableTypes)
+}
+
+// ValidObservable reports whether an observable can be shared and
+// exported: its Type is one of ObservableTypes() and its Value is valid
+// UTF-8, non-empty and well formed for the type:
+//
+//   - domain-name: no white space or control character;
+//   - email-addr: contains '@', no white space or control character;
+//   - file: a SHA-256, 64 hexadecimal digits;
+//   - ipv4-addr: an IPv4 address or CIDR prefix ("192.0.2.1",
+//     "192.0.2.0/24"), STIX 2.1 §6.5;
+//   - ipv6-addr: an IPv6 address or CIDR prefix, without a zone
+//     ("2001:db8::1", "2001:db8::/32"), STIX 2.1 §6.6;
+//   - mac-addr: a colon-delimited, lowercase MAC-48 address including
+//     leading zeros ("00:11:22:aa:bb:cc"), STIX 2.1 §6.9;
+//   - url: any non-empty value.
+//
+// The error wraps ErrInvalid.
+func ValidObservable(o Observable) error {
+	if !slices.Contains(observableTypes, o.Type) {
+		return fmt.Errorf("%w: observable type %q is not one of %v", ErrInvalid, o.Type, observableTypes)
+	}
+	if o.Value == "" || !utf8.ValidString(o.Value) {
+		return fmt.Errorf("%w: %s observable has no valid value", ErrInvalid, o.Type)
+	}
+	bad := func(what string) error {
+		return fmt.Errorf("%w: %s observable %q is not %s", ErrInvalid, o.Type, o.Value, what)
+	}
+	switch o.Type {
+	case "domain-name":
+		if strings.IndexFunc(o.Value, spaceOrControl) >= 0 {
+			return bad("a domain name (white space or control character)")
+		}
+	case "email-addr":
+		if !strings.Contains(o.Value, "@") || strings.IndexFunc(o.Value, spaceOrControl) >= 0 {
+			return bad("an e-mail address")
+		}
+	case "file":
+		if !isHex(o.Value, 64) {
+			return bad("a SHA-256 (64 hexadecimal digits)")
+		}
+	case "ipv4-addr":
+		if a, ok := parseAddrOrPrefix(o.Value); !ok || !a.Is4() {
+			return bad("an IPv4 address or CIDR block")
+		}
+	case "ipv6-addr":
+		if a, ok := parseAddrOrPrefix(o.Value); !ok || !a.Is6() || a.Zone() != "" {
+			return bad("an IPv6 address or CIDR block")
+		}
+	case "mac-addr":
+		if !isMAC48(o.Value) {
+			return bad("a colon-delimited lowercase MAC-48 address")
+		}
+	}
+	return nil
+}
+
+func spaceOrControl(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r)
+}
+
+// parseAddrOrPrefix parses an IP address or a CIDR prefix, returning the
+// address.
+func parseAddrOrPrefix(s string) (netip.Addr, bool) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Addr(), err == nil
+	}
+	a, err := netip.ParseAddr(s)
+	return a, err == nil
+}
+
+// isMAC48 reports whether s is "xx:xx:xx:xx:xx:xx" in lowercase hex.
+func isMAC48(s string) bool {
+	if len(s) != 17 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+			continue
+		}
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // observableObject returns the SCO (STIX 2.1 §6) of an observable, with
 // its deterministic id (§2.9): UUIDv5 of StixNamespace and the canonical
 // JSON of its ID contributing properties (value; for a file, hashes). The
 // object is written without its closing brace, so that its marking can
-// follow.
+// follow. It checks only what the object needs (a supported type, a
+// value, a file's SHA-256), not the whole of ValidObservable.
 func observableObject(o Observable) (id string, open string, err error) {
-	if !slices.Contains(exportedObservables, o.Type) {
-		return "", "", fmt.Errorf("%w: observable type %q is not one of %v", ErrInvalid, o.Type, exportedObservables)
+	if !slices.Contains(observableTypes, o.Type) {
+		return "", "", fmt.Errorf("%w: observable type %q is not one of %v", ErrInvalid, o.Type, observableTypes)
 	}
 	if o.Value == "" || !utf8.ValidString(o.Value) {
 		return "", "", fmt.Errorf("%w: %s observable has no valid value", ErrInvalid, o.Type)
@@ -424,7 +544,7 @@ func ExportBundle(c *Case, dir *Directory, opts ExportOptions) ([]byte, error) {
 	if err := e.run(); err != nil {
 		return nil, err
 	}
-	return e.bundle(), nil
+	return e.bundle()
 }
 
 // tlpDefinitions returns the TLP marking definitions among raw objects
@@ -703,10 +823,10 @@ func (e *exporter) item(it *Item) error {
 		// A count of zero reads as observed once (number_observed is 1 to
 		// 999,999,999, STIX 2.1 §4.9).
 		obj.NumberObserved = min(max(ob.Count, 1), 999999999)
-		for _, o := range ob.Objects {
+		for k, o := range ob.Objects {
 			id, open, err := observableObject(o)
 			if err != nil {
-				return fmt.Errorf("item %q: %w", it.ID, err)
+				return fmt.Errorf("item %q: observable %d (%s %q): %w", it.ID, k, o.Type, o.Value, err)
 			}
 			// An SCO carries the strictest label of the observations
 			// that hold its value: a value is never less protected in the
@@ -762,50 +882,20 @@ func (e *exporter) origin(it *Item) error {
 			return fmt.Errorf("%w: item %q: origin object_marking_refs: %w", ErrInvalid, it.ID, err)
 		}
 	}
-	var have Label
 	for _, r := range refs {
 		if _, ok := markingByID(r); ok {
 			e.markings[r] = true
-		}
-		if l, ok := e.known(r); ok {
-			have = max(have, l)
 		}
 	}
 	if !it.Label.Valid() {
 		return fmt.Errorf("%w: item %q has no valid label", ErrInvalid, it.ID)
 	}
-	if it.Label <= have {
-		return e.keep(it.Origin)
-	}
-	m, _ := markingOf(it.Label)
-	e.markings[m.id] = true
-	if !slices.Contains(refs, m.id) {
-		refs = append(refs, m.id)
-	}
-	slices.Sort(refs)
-	data, err := json.Marshal(refs)
+	changed, err := e.raise(obj, refs, it.Label, it.Created)
 	if err != nil {
-		return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
+		return fmt.Errorf("item %q: %w", it.ID, err)
 	}
-	obj["object_marking_refs"] = data
-	// A changed object is a new version (STIX 2.1 §3.6): its modified
-	// moves past the original's, to the item's time when that is later.
-	if raw, ok := obj["modified"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return fmt.Errorf("%w: item %q: origin modified is not a string", ErrInvalid, it.ID)
-		}
-		prev, err := parseStixTime(s)
-		if err != nil {
-			return fmt.Errorf("item %q: origin modified: %w", it.ID, err)
-		}
-		next := prev.Truncate(time.Millisecond).Add(time.Millisecond)
-		if created := it.Created.Truncate(time.Millisecond); created.After(next) {
-			next = created
-		}
-		if obj["modified"], err = json.Marshal(stixTime(next)); err != nil {
-			return fmt.Errorf("%w: item %q: %w", ErrInvalid, it.ID, err)
-		}
+	if !changed {
+		return e.keep(it.Origin)
 	}
 	out, err := json.Marshal(obj)
 	if err != nil {
@@ -814,12 +904,111 @@ func (e *exporter) origin(it *Item) error {
 	return e.keep(out)
 }
 
+// raise makes sure a verbatim object (its object_marking_refs refs
+// already read) carries a TLP marking at least as strict as l: when its
+// object-level TLP markings are weaker, l's TLP 2.0 marking is added to
+// object_marking_refs (then sorted), and a modified property (SDOs and
+// SROs; SCOs have none) moves past the original's, to at when that is
+// later, since a changed object is a new version (STIX 2.1 §3.6).
+// changed reports whether obj was changed.
+func (e *exporter) raise(obj map[string]json.RawMessage, refs []string, l Label, at time.Time) (changed bool, err error) {
+	var have Label
+	for _, r := range refs {
+		if ml, ok := e.known(r); ok {
+			have = max(have, ml)
+		}
+	}
+	if l <= have {
+		return false, nil
+	}
+	m, ok := markingOf(l)
+	if !ok {
+		return false, fmt.Errorf("%w: label %d is not a TLP 2.0 label", ErrInvalid, l)
+	}
+	e.markings[m.id] = true
+	refs = slices.Clone(refs)
+	if !slices.Contains(refs, m.id) {
+		refs = append(refs, m.id)
+	}
+	slices.Sort(refs)
+	data, err := json.Marshal(refs)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	obj["object_marking_refs"] = data
+	if raw, ok := obj["modified"]; ok {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return false, fmt.Errorf("%w: modified is not a string", ErrInvalid)
+		}
+		prev, err := parseStixTime(s)
+		if err != nil {
+			return false, fmt.Errorf("modified: %w", err)
+		}
+		next := prev.Truncate(time.Millisecond).Add(time.Millisecond)
+		if t := at.Truncate(time.Millisecond); t.After(next) {
+			next = t
+		}
+		if obj["modified"], err = json.Marshal(stixTime(next)); err != nil {
+			return false, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
+	return true, nil
+}
+
+// replaced raises the marking of the verbatim objects (extras) that
+// replace a generated object of the same id: a replacing object carries
+// the stricter of its own object-level TLP marking and the generated
+// object's (see raise; at is the generated object's modified, if any).
+func (e *exporter) replaced() error {
+	for id, vs := range e.kept {
+		gen, ok := e.generated[id]
+		if !ok {
+			continue
+		}
+		var g map[string]json.RawMessage
+		if json.Unmarshal(gen, &g) != nil {
+			continue
+		}
+		gl, ok := effectiveLabel(g, e.known)
+		if !ok {
+			continue
+		}
+		at, _ := parseStixTime(str(g, "modified"))
+		for k, v := range vs {
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(v, &obj); err != nil {
+				return fmt.Errorf("%w: extra STIX object %s: %w", ErrInvalid, id, err)
+			}
+			var refs []string
+			if raw, ok := obj["object_marking_refs"]; ok && json.Unmarshal(raw, &refs) != nil {
+				return fmt.Errorf("%w: extra STIX object %s: object_marking_refs is not a list of ids", ErrInvalid, id)
+			}
+			changed, err := e.raise(obj, refs, gl, at)
+			if err != nil {
+				return fmt.Errorf("extra STIX object %s: %w", id, err)
+			}
+			if !changed {
+				continue
+			}
+			if vs[k], err = json.Marshal(obj); err != nil {
+				return fmt.Errorf("%w: extra STIX object %s: %w", ErrInvalid, id, err)
+			}
+		}
+		e.kept[id] = vs
+	}
+	return nil
+}
+
 // bundle sorts the objects by id and writes the bundle.
-func (e *exporter) bundle() []byte {
+func (e *exporter) bundle() ([]byte, error) {
 	for id, sco := range e.scos {
 		m, _ := markingOf(sco.label)
 		e.markings[m.id] = true
 		e.generated[id] = []byte(sco.open + `,"object_marking_refs":["` + m.id + `"]}`)
+	}
+	if err := e.replaced(); err != nil {
+		return nil, err
 	}
 	for id := range e.markings {
 		m, _ := markingByID(id)
@@ -861,7 +1050,7 @@ func (e *exporter) bundle() []byte {
 		b.Write(o)
 	}
 	b.WriteString("]}")
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 // ExportView writes the STIX 2.1 bundle of what viewer may see of the
@@ -879,7 +1068,12 @@ func (e *exporter) bundle() []byte {
 // TLP:AMBER) is TLP:CLEAR, or TLP:GREEN when the viewer's organisation is
 // a member of the case's community. Every other extra object (TLP:AMBER,
 // TLP:AMBER+STRICT, TLP:RED, unmarked, TLP:GREEN outside the community)
-// is left out of the view. Marking definitions are kept when a written
+// is left out of the view, and so is, whatever its marking, an extra
+// object whose id is that of an item of the case the viewer does not
+// see (an imported item's ID or its Origin's id, or the id ExportBundle
+// gives the item): typically an older version of an imported object
+// (ImportBundle keeps older versions in Unmapped), which may be less
+// strictly marked than the item. Marking definitions are kept when a written
 // object (a kept extra or an item's origin) refers to them, so that its
 // markings resolve. A malformed extra object is ErrInvalid.
 func (c *Case) ExportView(dir *Directory, viewer PersonID, opts ExportOptions) ([]byte, error) {
@@ -895,14 +1089,43 @@ func (c *Case) ExportView(dir *Directory, viewer PersonID, opts ExportOptions) (
 	}
 	p, _ := dir.Person(viewer)
 	inCommunity := c.Community != "" && dir.InCommunity(p.Org, c.Community)
-	if opts.Extra, err = viewExtra(opts.Extra, v, inCommunity); err != nil {
+	if opts.Extra, err = viewExtra(opts.Extra, v, inCommunity, hiddenIDs(c, v)); err != nil {
 		return nil, err
 	}
 	return ExportBundle(v, dir, opts)
 }
 
-// viewExtra keeps the extra objects a viewer may receive (see ExportView).
-func viewExtra(extra []json.RawMessage, v *Case, inCommunity bool) ([]json.RawMessage, error) {
+// hiddenIDs returns the STIX ids of the items of c that are not in the
+// view v: an item's ID (an imported item's is its STIX id), the id of its
+// Origin, and the ids ExportBundle would give it and its relationship.
+func hiddenIDs(c, v *Case) map[string]bool {
+	hidden := map[string]bool{}
+	for i := range c.Items {
+		it := &c.Items[i]
+		if v.Item(it.ID) != nil {
+			continue
+		}
+		hidden[string(it.ID)] = true
+		if it.Origin != nil {
+			var head struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(it.Origin, &head) == nil && head.ID != "" {
+				hidden[head.ID] = true
+			}
+		}
+		for _, typ := range []string{"indicator", "observed-data", "note", "incident"} {
+			hidden[exportID(typ, c.ID, string(it.ID))] = true
+		}
+		hidden[exportID("relationship", c.ID, "item/"+string(it.ID))] = true
+	}
+	return hidden
+}
+
+// viewExtra keeps the extra objects a viewer may receive (see ExportView):
+// never one whose id is in hidden (an item the viewer does not hold, an
+// older version of it included), whatever its marking.
+func viewExtra(extra []json.RawMessage, v *Case, inCommunity bool, hidden map[string]bool) ([]json.RawMessage, error) {
 	if len(extra) == 0 {
 		return extra, nil
 	}
@@ -926,6 +1149,10 @@ func viewExtra(extra []json.RawMessage, v *Case, inCommunity bool) ([]json.RawMe
 	for i, raw := range extra {
 		if err := json.Unmarshal(raw, &objs[i]); err != nil || objs[i] == nil {
 			return nil, fmt.Errorf("%w: extra STIX object %d is not a JSON object", ErrInvalid, i)
+		}
+		if hidden[str(objs[i], "id")] {
+			objs[i] = nil // neither written nor referring
+			continue
 		}
 		if str(objs[i], "type") == "marking-definition" {
 			continue

@@ -200,7 +200,8 @@ type importer struct {
 // observed-data → KindObservation item (object_refs, or the deprecated
 // objects dictionary, resolved against the bundle's SCOs: values of
 // domain-name, email-addr, ipv4-addr, ipv6-addr, mac-addr and url, a
-// file's SHA-256); note → KindNote item (KindStatusUpdate or
+// file's SHA-256, see ObservableTypes; a value ValidObservable rejects is
+// left out with a Warning); note → KindNote item (KindStatusUpdate or
 // KindStatement when labelled so, as ExportBundle writes them); incident →
 // KindSummary item with its incident-core determination and
 // investigation_status in Incidents; identity of class organization or
@@ -710,7 +711,7 @@ func (imp *importer) observed(i int, id string, obj map[string]json.RawMessage, 
 				continue
 			}
 			if o, ok := observableOf(imp.objs[k]); ok {
-				ob.Objects = append(ob.Objects, o)
+				ob.Objects = imp.observable(id, "object_refs", ob.Objects, o)
 			}
 		}
 	} else if raw, ok := obj["objects"]; ok {
@@ -726,7 +727,7 @@ func (imp *importer) observed(i int, id string, obj map[string]json.RawMessage, 
 		slices.Sort(keys)
 		for _, k := range keys {
 			if o, ok := observableOf(dict[k]); ok {
-				ob.Objects = append(ob.Objects, o)
+				ob.Objects = imp.observable(id, "objects."+k, ob.Objects, o)
 			}
 		}
 	} else {
@@ -734,6 +735,17 @@ func (imp *importer) observed(i int, id string, obj map[string]json.RawMessage, 
 	}
 	it.Observed = ob
 	return nil
+}
+
+// observable appends o to objs when it is a valid observable
+// (ValidObservable); a malformed value is left out with a warning, so that
+// an imported item can be shared and exported.
+func (imp *importer) observable(id, field string, objs []Observable, o Observable) []Observable {
+	if err := ValidObservable(o); err != nil {
+		imp.warn(id, field, o.Value, "malformed "+o.Type+" value: not an observable of the item")
+		return objs
+	}
+	return append(objs, o)
 }
 
 // observableOf reads the value of an SCO of a type an Observation holds.

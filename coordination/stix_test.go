@@ -1137,3 +1137,222 @@ func TestNilArguments(t *testing.T) {
 	_, err = coordination.ExportBundle(stixCase(0), nil, coordination.ExportOptions{})
 	require.NoError(t, err, "no directory: names are the IDs")
 }
+
+// validObservables has a well-formed value of every type of
+// ObservableTypes().
+var validObservables = map[string]string{
+	"domain-name": "bank-login.example",
+	"email-addr":  "evil@decryptyourstuff.zip",
+	"file":        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	"ipv4-addr":   "198.51.100.0/24",
+	"ipv6-addr":   "2001:db8::7",
+	"mac-addr":    "00:11:22:aa:bb:cc",
+	"url":         "http://bank-login.example/",
+}
+
+// TestEveryObservableTypeExports: every observable type the importer
+// maps into Observation.Objects (mac-addr included) is exported with its
+// deterministic SCO id, by ExportBundle and ExportView alike, and reads
+// back the same (review R2: one mac-addr observation used to make every
+// export of the case fail).
+func TestEveryObservableTypeExports(t *testing.T) {
+	assert.ElementsMatch(t, slices.Collect(func(yield func(string) bool) {
+		for k := range validObservables {
+			if !yield(k) {
+				return
+			}
+		}
+	}), coordination.ObservableTypes())
+	var objs []coordination.Observable
+	for _, typ := range coordination.ObservableTypes() {
+		objs = append(objs, coordination.Observable{Type: typ, Value: validObservables[typ]})
+	}
+	c := stixCase(0)
+	c.Holdings = []coordination.Holding{{Item: "o-mac", Person: "bob", At: stixT0}}
+	c.Items = append(c.Items, coordination.Item{ID: "o-mac", Kind: coordination.KindObservation, Label: coordination.TLPAmber, Source: "bank", Author: "bob", Created: stixT0,
+		Observed: &coordination.Observation{FirstObserved: stixT0, LastObserved: stixT0, Count: 1, Objects: objs}})
+	whole := export(t, c, stixDirectory(t), coordination.ExportOptions{})
+	macID := "mac-addr--" + uuid.NewSHA1(uuid.MustParse(coordination.StixNamespace), []byte(`{"value":"00:11:22:aa:bb:cc"}`)).String()
+	assert.Contains(t, byID(decodeBundle(t, whole)), macID)
+	view, err := c.ExportView(stixDirectory(t), "bob", coordination.ExportOptions{})
+	require.NoError(t, err)
+	assert.Contains(t, byID(decodeBundle(t, view)), macID)
+
+	imp, err := coordination.ImportBundle(whole, coordination.ImportOptions{})
+	require.NoError(t, err)
+	var got []coordination.Observable
+	for _, it := range imp.Items {
+		if it.Kind == coordination.KindObservation && slices.ContainsFunc(it.Observed.Objects, func(o coordination.Observable) bool { return o.Type == "mac-addr" }) {
+			got = it.Observed.Objects
+		}
+	}
+	assert.ElementsMatch(t, objs, got)
+	for _, o := range got {
+		assert.NoError(t, coordination.ValidObservable(o))
+	}
+}
+
+// TestExportNamesTheBadObservable: an unsupported observable met at
+// export time is ErrInvalid naming the item and the observable.
+func TestExportNamesTheBadObservable(t *testing.T) {
+	c := stixCase(0)
+	c.Items[2].Observed.Objects = append(c.Items[2].Observed.Objects, coordination.Observable{Type: "mutex", Value: "Global\\x"})
+	_, err := coordination.ExportBundle(c, nil, coordination.ExportOptions{})
+	require.ErrorIs(t, err, coordination.ErrInvalid)
+	assert.Contains(t, err.Error(), `"o-1"`)
+	assert.Contains(t, err.Error(), `mutex`)
+}
+
+func TestValidObservable(t *testing.T) {
+	for typ, v := range validObservables {
+		assert.NoError(t, coordination.ValidObservable(coordination.Observable{Type: typ, Value: v}), typ)
+	}
+	for _, o := range []coordination.Observable{
+		{Type: "ipv4-addr", Value: "198.51.100.7"},
+		{Type: "ipv6-addr", Value: "2001:db8::/32"},
+		{Type: "ipv6-addr", Value: "::ffff:198.51.100.7"},
+		{Type: "file", Value: "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"},
+		{Type: "url", Value: "not really a url"},
+	} {
+		assert.NoError(t, coordination.ValidObservable(o), o)
+	}
+	for _, o := range []coordination.Observable{
+		{Type: "mutex", Value: "x"},
+		{Type: "", Value: "x"},
+		{Type: "url", Value: ""},
+		{Type: "url", Value: "http://\xff/"},
+		{Type: "domain-name", Value: "bank login.example"},
+		{Type: "domain-name", Value: "bank\nlogin.example"},
+		{Type: "email-addr", Value: "evil.example"},
+		{Type: "email-addr", Value: "evil @example"},
+		{Type: "file", Value: "abc"},
+		{Type: "file", Value: strings.Repeat("g", 64)},
+		{Type: "ipv4-addr", Value: "198.51.100.256"},
+		{Type: "ipv4-addr", Value: "198.51.100.0/33"},
+		{Type: "ipv4-addr", Value: "2001:db8::7"},
+		{Type: "ipv6-addr", Value: "198.51.100.7"},
+		{Type: "ipv6-addr", Value: "198.51.100.0/24"},
+		{Type: "ipv6-addr", Value: "fe80::1%eth0"},
+		{Type: "ipv6-addr", Value: "2001:db8::/129"},
+		{Type: "mac-addr", Value: "00:11:22:AA:BB:CC"},
+		{Type: "mac-addr", Value: "00-11-22-aa-bb-cc"},
+		{Type: "mac-addr", Value: "0:11:22:aa:bb:cc"},
+		{Type: "mac-addr", Value: "00:11:22:aa:bb:cc:dd"},
+		{Type: "mac-addr", Value: "001122aabbcc"},
+	} {
+		assert.ErrorIs(t, coordination.ValidObservable(o), coordination.ErrInvalid, o)
+	}
+}
+
+// TestImportLeavesOutMalformedObservables: a value ValidObservable
+// rejects is not an observable of the imported item (a Warning says so),
+// so that the item can be shared and exported.
+func TestImportLeavesOutMalformedObservables(t *testing.T) {
+	imp, err := coordination.ImportBundle(bundleOf(t,
+		map[string]any{"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--0f000000-0000-4000-8000-000000000001", "value": "not an address"},
+		map[string]any{"type": "mac-addr", "spec_version": "2.1", "id": "mac-addr--0f000000-0000-4000-8000-000000000002", "value": "00:11:22:aa:bb:cc"},
+		stixObj("observed-data", "0f000000-0000-4000-8000-000000000003", map[string]any{
+			"first_observed": "2026-01-01T00:00:00Z", "last_observed": "2026-01-01T00:00:00Z", "number_observed": 1,
+			"object_refs": []string{"ipv4-addr--0f000000-0000-4000-8000-000000000001", "mac-addr--0f000000-0000-4000-8000-000000000002"},
+		}),
+	), coordination.ImportOptions{})
+	require.NoError(t, err)
+	require.Len(t, imp.Items, 1)
+	assert.Equal(t, []coordination.Observable{{Type: "mac-addr", Value: "00:11:22:aa:bb:cc"}}, imp.Items[0].Observed.Objects)
+	assert.True(t, slices.ContainsFunc(imp.Warnings, func(w coordination.Warning) bool {
+		return w.Object == "observed-data--0f000000-0000-4000-8000-000000000003" && w.Value == "not an address"
+	}), imp.Warnings)
+}
+
+// TestExportViewDropsOlderVersionsOfHiddenItems: an older, TLP:CLEAR
+// version of an imported object the viewer does not hold (ImportBundle
+// keeps it in Unmapped, hence in Kept) never reaches the view (review
+// R6); the holder still gets the item.
+func TestExportViewDropsOlderVersionsOfHiddenItems(t *testing.T) {
+	const noteID = "note--0e000000-0000-4000-8000-000000000001"
+	v := func(modified, content string, l coordination.Label) map[string]any {
+		return stixObj("note", "0e000000-0000-4000-8000-000000000001", map[string]any{
+			"modified": modified, "content": content, "object_marking_refs": []string{coordination.MarkingID(l)},
+			"object_refs": []string{"incident--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061"},
+		})
+	}
+	imp, err := coordination.ImportBundle(bundleOf(t,
+		v("2026-01-01T00:00:00.000Z", "draft victim list", coordination.TLPClear),
+		v("2026-01-02T00:00:00.000Z", "victim list: ACME", coordination.TLPRed),
+	), coordination.ImportOptions{})
+	require.NoError(t, err)
+	require.Len(t, imp.Items, 1)
+	require.Len(t, imp.Unmapped, 1)
+	it := imp.Items[0]
+	require.Equal(t, coordination.ItemID(noteID), it.ID)
+	it.Source, it.Audience = "csirt", []coordination.PersonID{"bob"}
+
+	dir := stixDirectory(t)
+	c := stixCase(0)
+	c.Items = append(c.Items, it)
+	c.Holdings = []coordination.Holding{{Item: "i-url", Person: "bob", At: stixT0}}
+	data, err := c.ExportView(dir, "bob", coordination.ExportOptions{Extra: imp.Kept()})
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), noteID)
+	assert.NotContains(t, string(data), "victim list")
+
+	// Also when the item was renamed: the Origin's id counts.
+	c.Items[len(c.Items)-1].ID = "renamed"
+	data, err = c.ExportView(dir, "bob", coordination.ExportOptions{Extra: imp.Kept()})
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), noteID)
+
+	// The holder gets the item.
+	c.Items[len(c.Items)-1].ID = noteID
+	c.Holdings = append(c.Holdings, coordination.Holding{Item: noteID, Person: "bob", At: stixT0})
+	data, err = c.ExportView(dir, "bob", coordination.ExportOptions{Extra: imp.Kept()})
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "victim list: ACME")
+}
+
+// TestExtraReplacingAGeneratedObjectKeepsItsMarking: an extra object
+// replacing a generated one of the same id carries the stricter of the
+// two TLP markings (review R8): an SCO gets the marking added, an SDO also
+// a later modified.
+func TestExtraReplacingAGeneratedObjectKeepsItsMarking(t *testing.T) {
+	red, clear := coordination.MarkingID(coordination.TLPRed), coordination.MarkingID(coordination.TLPClear)
+	c := stixCase(0)
+	c.Items = []coordination.Item{{ID: "o-red", Kind: coordination.KindObservation, Label: coordination.TLPRed, Source: "bank", Created: stixT0,
+		Observed: &coordination.Observation{Count: 1, Objects: []coordination.Observable{{Type: "domain-name", Value: "evil.example"}}}}}
+	scoID := "domain-name--" + uuid.NewSHA1(uuid.MustParse(coordination.StixNamespace), []byte(`{"value":"evil.example"}`)).String()
+	var incidentID string
+	for _, o := range decodeBundle(t, export(t, c, nil, coordination.ExportOptions{})).Objects {
+		if o["type"] == "incident" {
+			incidentID = asString(o["id"])
+		}
+	}
+	require.NotEmpty(t, incidentID)
+
+	for name, sco := range map[string]string{
+		"unmarked": `{"type":"domain-name","spec_version":"2.1","id":"` + scoID + `","value":"evil.example"}`,
+		"clear":    `{"type":"domain-name","spec_version":"2.1","id":"` + scoID + `","value":"evil.example","object_marking_refs":["` + clear + `"]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			objs := byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{Extra: []json.RawMessage{json.RawMessage(sco)}})))
+			refs, _ := objs[scoID]["object_marking_refs"].([]any)
+			assert.Contains(t, refs, red)
+			assert.NotContains(t, objs[scoID], "modified")
+			assert.Contains(t, objs, red, "the marking definition is written")
+		})
+	}
+
+	// A stricter extra stays as it is.
+	redSCO := `{"type":"domain-name","spec_version":"2.1","id":"` + scoID + `","value":"evil.example","object_marking_refs":["` + red + `"]}`
+	objs := byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{Extra: []json.RawMessage{json.RawMessage(redSCO)}})))
+	assert.Equal(t, []any{red}, objs[scoID]["object_marking_refs"])
+
+	// An SDO: the case incident (TLP:AMBER) replaced by a TLP:CLEAR one.
+	inc := stixObj("incident", strings.TrimPrefix(incidentID, "incident--"), map[string]any{"object_marking_refs": []string{clear}})
+	objs = byID(decodeBundle(t, export(t, c, nil, coordination.ExportOptions{Extra: rawObjects(t, inc)})))
+	got := objs[incidentID]
+	refs := []string{clear, coordination.MarkingID(coordination.TLPAmber)}
+	slices.Sort(refs)
+	assert.Equal(t, []any{refs[0], refs[1]}, got["object_marking_refs"])
+	assert.Equal(t, "incident-"+strings.TrimPrefix(incidentID, "incident--")[:4], got["name"], "the extra object wins")
+	assert.Equal(t, "2026-11-25T10:00:00.000Z", got["modified"], "moved to the generated object's modified, past the extra's")
+}

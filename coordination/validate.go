@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // validKind reports whether k is one of the item kinds.
@@ -60,8 +61,8 @@ func (it *Item) Validate() error {
 		}
 		if o != nil {
 			for i, ob := range o.Objects {
-				if ob.Type == "" || ob.Value == "" {
-					bad("observed object %d needs a type and a value", i)
+				if err := ValidObservable(ob); err != nil {
+					bad("observed object %d: %v", i, err)
 				}
 			}
 		}
@@ -69,6 +70,9 @@ func (it *Item) Validate() error {
 		if it.Label != TLPClear {
 			bad("a public statement is TLP:CLEAR")
 		}
+	}
+	if !utf8.ValidString(it.Title) || !utf8.ValidString(it.Body) {
+		bad("title and body must be valid UTF-8")
 	}
 	if it.Kind != KindIndicator && it.Kind != KindObservation && it.Title == "" && it.Body == "" && it.Origin == nil {
 		bad("needs a title or a body")
@@ -90,8 +94,8 @@ func (c *Case) Validate() error {
 	bad := func(format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%w: case %q: %s", ErrInvalid, c.ID, fmt.Sprintf(format, a...)))
 	}
-	if c.ID == "" || strings.TrimSpace(c.Title) == "" {
-		bad("needs an id and a title")
+	if c.ID == "" || strings.TrimSpace(c.Title) == "" || !utf8.ValidString(c.Title) {
+		bad("needs an id and a title in valid UTF-8")
 	}
 	if c.Self == "" {
 		bad("needs the organisation whose copy it is (self)")
@@ -138,6 +142,9 @@ func (c *Case) Validate() error {
 		}
 	}
 	for _, m := range c.Log {
+		if !utf8.ValidString(m.Text) {
+			bad("message %s: text is not valid UTF-8", m.ID)
+		}
 		for _, id := range m.Items {
 			if !items[id] && m.Kind != MessageRefused {
 				bad("message %s names unknown item %q", m.ID, id)

@@ -11,7 +11,10 @@ import (
 // left out), person's own holdings and refusals, and the other
 // participants without their local references unless person acts for
 // the coordinator, who see where others stand but not who moved them nor
-// their notes. Messages carry no label of their own: a view shows a
+// their notes. An item's audience and permissions are shown in full to
+// its source only, and only the parts the viewer may see are named; a
+// refused share is shown to the person who tried it. A participant that
+// left gets no view. Messages carry no label of their own: a view shows a
 // message only to its sender's and its addressees' organisations, so put
 // what needs a label in an item. Every participant's view and export goes
 // through View; a person of an organisation not in the case gets
@@ -24,7 +27,7 @@ func (c *Case) View(dir *Directory, viewer PersonID) (*Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Participant(p.Org) == nil {
+	if pt := c.Participant(p.Org); pt == nil || pt.Status == StatusLeft {
 		return nil, fmt.Errorf("%w: %s (%s) in case %s", ErrNotParticipant, viewer, p.Org, c.ID)
 	}
 	coordinator := p.Org == c.Coordinator
@@ -66,6 +69,22 @@ func (c *Case) View(dir *Directory, viewer PersonID) (*Case, error) {
 		visible[it.ID] = true
 		v.Items = append(v.Items, cloneItem(it))
 	}
+	for i := range v.Items {
+		it := &v.Items[i]
+		// Who else received an item, and whom the source let widen it,
+		// are the source's to know: a recipient sees its own
+		// organisation's people among the first recipients, nothing of
+		// the permissions, and only the parts it may see itself.
+		it.Parts = slices.DeleteFunc(it.Parts, func(id ItemID) bool { return !visible[id] })
+		if it.Source == p.Org {
+			continue
+		}
+		it.Permissions = nil
+		it.Audience = slices.DeleteFunc(it.Audience, func(id PersonID) bool {
+			q, ok := dir.Person(id)
+			return !ok || q.Org != p.Org
+		})
+	}
 	for _, h := range c.Holdings {
 		if h.Person == viewer && visible[h.Item] {
 			v.Holdings = append(v.Holdings, h)
@@ -74,7 +93,7 @@ func (c *Case) View(dir *Directory, viewer PersonID) (*Case, error) {
 	v.Holdings = slices.Clip(v.Holdings)
 	for _, m := range c.Log {
 		mine := m.FromOrg == p.Org || slices.ContainsFunc(m.To, func(r Recipient) bool { return r.Org == p.Org })
-		if !mine || (m.Kind == MessageRefused && m.FromOrg != p.Org) {
+		if !mine || (m.Kind == MessageRefused && m.From != viewer) {
 			continue
 		}
 		m.Items = slices.DeleteFunc(slices.Clone(m.Items), func(id ItemID) bool { return !visible[id] })
