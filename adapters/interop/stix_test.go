@@ -126,6 +126,9 @@ func stixTestCase(t *testing.T) (*coordination.Case, *coordination.Directory) {
 					{Type: "domain-name", Value: fmt.Sprintf("bank-login%d.example", i)},
 					{Type: "email-addr", Value: fmt.Sprintf("phisher%d@bank-login.example", i)},
 					{Type: "file", Value: fmt.Sprintf("%064x", i+1)},
+					{Type: "mac-addr", Value: fmt.Sprintf("00:00:5e:00:53:%02x", i)},
+					{Type: "ipv4-addr", Value: fmt.Sprintf("203.0.%d.0/24", 113+i)},
+					{Type: "ipv6-addr", Value: fmt.Sprintf("2001:db8:%x::/48", i+1)},
 				}}},
 			coordination.Item{ID: id("note"), Kind: coordination.KindNote, Label: l, Source: "csirt", Author: "alice", Title: "Analysis", Body: "Text.", Created: at(i)},
 			coordination.Item{ID: id("upd"), Kind: coordination.KindStatusUpdate, Label: l, Source: "bank", Author: "bob", Body: "Contained.", Created: at(i)},
@@ -212,8 +215,19 @@ func TestSTIXExportValidates(t *testing.T) {
 	assert.Equal(t, map[string]int{
 		"identity": 6, "incident": 6, "indicator": 5, "observed-data": 5, "note": 11,
 		"relationship": 3 + 5 + 5 + 5, "marking-definition": 5,
-		"url": 5, "ipv4-addr": 5, "ipv6-addr": 5, "domain-name": 5, "email-addr": 5, "file": 5,
+		"url": 5, "ipv4-addr": 10, "ipv6-addr": 10, "domain-name": 5, "email-addr": 5, "file": 5, "mac-addr": 5,
 	}, count)
+	// Every observable type an Observation may hold is exported.
+	for _, typ := range coordination.ObservableTypes() {
+		assert.Positive(t, count[typ], typ)
+	}
+	for i := range c.Items {
+		if ob := c.Items[i].Observed; ob != nil {
+			for _, o := range ob.Objects {
+				assert.NoError(t, coordination.ValidObservable(o))
+			}
+		}
+	}
 }
 
 // TestSTIXReexportValidates: official examples, imported into a case and
