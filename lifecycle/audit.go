@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -112,22 +113,55 @@ func SealAuditRecord(prev *store.AuditRecord, rec *store.AuditRecord) error {
 		case prev.Seq == 0 || len(prev.Hash) != sha256.Size:
 			return fmt.Errorf("%w: previous record (Seq %d) is not sealed", ErrInvalidAudit, prev.Seq)
 		}
-		seq, prevHash = prev.Seq+1, slices.Clone(prev.Hash)
+		seq, prevHash = prev.Seq+1, prev.Hash
 	}
 	sealed := *rec
 	sealed.Seq, sealed.PrevHash, sealed.Hash = seq, prevHash, nil
 	sealed.At = rec.At.Truncate(time.Microsecond)
-	h := hasher{buf: make([]byte, 0, 256+len(rec.Action)+len(rec.Actor)+2*len(rec.Data))}
+	h, ok := hasherPool.Get().(*hasher)
+	if !ok {
+		h = new(hasher)
+	}
 	sum, data, err := h.hash(&sealed)
 	if err != nil {
+		h.release()
 		return fmt.Errorf("%w: %w", ErrInvalidAudit, err)
 	}
-	if data != nil {
-		sealed.Data = slices.Clone(data)
+	// PrevHash, Hash and the canonical Data are copied out of the hasher
+	// (whose buffer goes back to the pool) into one allocation, each its
+	// own full slice (capacity = length), so an append to one never runs
+	// into the next. PrevHash is a copy: rec never shares prev's bytes.
+	out := make([]byte, len(prevHash)+len(sum)+len(data))
+	n := copy(out, prevHash)
+	if prevHash != nil {
+		sealed.PrevHash = out[:n:n]
 	}
-	sealed.Hash = sum[:]
+	n += copy(out[n:], sum[:])
+	sealed.Hash = out[n-len(sum) : n : n]
+	if data != nil {
+		copy(out[n:], data)
+		sealed.Data = out[n:len(out):len(out)]
+	}
+	h.release()
 	*rec = sealed
 	return nil
+}
+
+// hasherPool holds the hashers of SealAuditRecord, so that sealing does
+// not allocate a buffer and canonical scratch space per record.
+var hasherPool = sync.Pool{New: func() any { return new(hasher) }}
+
+// hasherKeep bounds the buffer a pooled hasher keeps: one sealed record
+// with a large Data must not pin its memory in the pool.
+const hasherKeep = 4 << 10
+
+// release puts h back into hasherPool, unless a large record grew its
+// buffers.
+func (h *hasher) release() {
+	if cap(h.buf) > hasherKeep || h.canon.Footprint() > hasherKeep {
+		return
+	}
+	hasherPool.Put(h)
 }
 
 // hasher computes audit record hashes, reusing its buffers.

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -110,6 +111,11 @@ func TestSealAuditRecord(t *testing.T) {
 	second.PrevHash[0] ^= 1
 	assert.NotEqual(t, first.Hash[0], second.PrevHash[0], "PrevHash must not alias the previous Hash")
 	second.PrevHash[0] ^= 1
+	// PrevHash, Hash and Data share one allocation: each must be a full
+	// slice, so an append to one never overwrites the next.
+	for _, b := range [][]byte{first.Hash, first.Data, second.PrevHash, second.Hash} {
+		assert.Equal(t, len(b), cap(b))
+	}
 
 	head, err := VerifyChain([]store.AuditRecord{first, second})
 	require.NoError(t, err)
@@ -120,6 +126,33 @@ func TestSealAuditRecord(t *testing.T) {
 		Data: json.RawMessage(`{"a":"<script>","z":1}`)}
 	require.NoError(t, SealAuditRecord(nil, &again))
 	assert.Equal(t, first.Hash, again.Hash)
+}
+
+// TestSealAuditRecordConcurrent: the pooled hashers give every goroutine
+// the hash it would get alone (run with -race).
+func TestSealAuditRecordConcurrent(t *testing.T) {
+	want := make([][]byte, 8)
+	seal := func(i int) []byte {
+		rec := store.AuditRecord{RecordID: recA, At: t0, Actor: "a", Action: "x",
+			Data: json.RawMessage(fmt.Sprintf(`{"i":%d,"pad":%q}`, i, strings.Repeat("p", i*1000)))}
+		if err := SealAuditRecord(nil, &rec); err != nil {
+			t.Error(err)
+		}
+		return rec.Hash
+	}
+	for i := range want {
+		want[i] = seal(i)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range 50 {
+				i := (g + n) % len(want)
+				assert.Equal(t, want[i], seal(i))
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func TestSealAuditRecordInvalid(t *testing.T) {

@@ -18,9 +18,11 @@ import (
 //
 //   - An Event with an already-cancelled context leaves the fsm "in
 //     transition" forever (looplab/fsm issue #115). machine checks
-//     ctx.Err() first and passes context.WithoutCancel(ctx) to the fsm, so
-//     its transition always completes. That also drops the deadline, so no
-//     callback is registered at all: nothing in an fsm does I/O.
+//     ctx.Err() first and passes fsmContext, which is never cancelled, to
+//     the fsm, so its transition always completes. Its transition has no
+//     deadline either, and no callback is registered at all: nothing in an
+//     fsm does I/O or reads a context value, so the caller's context need
+//     not be wrapped (context.WithoutCancel) on every call.
 //   - Can, SetState and Event called from a before_ or leave_ callback
 //     deadlock. With no callbacks, nothing can call back.
 //   - AvailableTransitions is built from a map and comes unordered:
@@ -39,6 +41,10 @@ type machine struct {
 	stages  map[string]Stage
 	initial string
 }
+
+// fsmContext is the context of every fsm.Event: never cancelled, without
+// deadline or values (see machine).
+var fsmContext = context.Background()
 
 // errUnknownStage is returned for a stage the table does not have; the
 // engine turns it into a *TransitionError.
@@ -81,7 +87,7 @@ func (m *machine) next(ctx context.Context, from Stage, action Action) (to Stage
 	}
 	f := m.get()
 	f.SetState(name)
-	err = f.Event(context.WithoutCancel(ctx), string(action))
+	err = f.Event(fsmContext, string(action))
 	if err == nil {
 		to = m.stages[f.Current()]
 		m.pool.Put(f)

@@ -267,6 +267,12 @@ type Buffers struct {
 	scratch []byte
 }
 
+// Footprint returns the bytes b holds on to, so that a caller keeping
+// Buffers in a pool can drop those a large value grew.
+func (b *Buffers) Footprint() int {
+	return cap(b.keys) + cap(b.scratch) + cap(b.members)*4*strconv.IntSize/8 // member is four ints
+}
+
 // AppendJSON is the function AppendJSON, reusing b's memory.
 func (b *Buffers) AppendJSON(dst, src []byte) ([]byte, error) {
 	p := parser{src: src, keys: b.keys[:0], members: b.members[:0], scratch: b.scratch[:0]}

@@ -45,19 +45,36 @@ func (s *Store) Commit(ctx context.Context, tenant string, w *store.Write) error
 		c.Head().Version++
 		updates[i] = c
 	}
-	audits := make([]store.AuditRecord, len(w.Audit))
-	for i, a := range w.Audit {
-		audits[i] = copyAudit(a)
+	// The audit records' byte slices are copied into one allocation, the
+	// outbox entries into one array and their payloads into another (not
+	// the audit records' one: the outbox lets go of a delivered entry,
+	// the trail keeps its records for good).
+	var auditBuf [4]store.AuditRecord // apply copies them: no allocation for small writes
+	audits := auditBuf[:0]
+	if len(w.Audit) > len(auditBuf) {
+		audits = make([]store.AuditRecord, 0, len(w.Audit))
 	}
+	audits = audits[:len(w.Audit)]
+	auditBytes := newArena(auditSize(w.Audit))
+	for i, a := range w.Audit {
+		a.Data = auditBytes.clone(a.Data)
+		a.PrevHash = auditBytes.clone(a.PrevHash)
+		a.Hash = auditBytes.clone(a.Hash)
+		audits[i] = a
+	}
+	entries := make([]store.OutboxEntry, len(w.Outbox))
 	outbox := make([]*store.OutboxEntry, len(w.Outbox))
+	payloads := newArena(payloadSize(w.Outbox))
 	for i, e := range w.Outbox {
-		c := copyOutbox(e)
+		c := &entries[i]
+		*c = e
+		c.Payload = payloads.clone(e.Payload)
 		c.Attempts, c.Lease, c.LastError = 0, "", ""
 		c.LeaseUntil, c.DeadAt = time.Time{}, time.Time{}
 		if c.NextAttemptAt.IsZero() {
 			c.NextAttemptAt = c.CreatedAt
 		}
-		outbox[i] = &c
+		outbox[i] = c
 	}
 	timers := make([]*store.Timer, len(w.Timers))
 	for i, tm := range w.Timers {
@@ -209,4 +226,45 @@ func (t *tenant) record(kind incident.Kind, id uuid.UUID) (incident.Record, bool
 		return nil, false
 	}
 	return set.get(id)
+}
+
+// arena hands out copies of byte slices from one allocation. Each copy is
+// a full slice (capacity = length), so an append to one never writes into
+// the next; a nil slice stays nil and an empty one empty, as slices.Clone
+// keeps them.
+type arena struct{ b []byte }
+
+func newArena(size int) arena {
+	if size == 0 {
+		return arena{}
+	}
+	return arena{b: make([]byte, 0, size)}
+}
+
+func (a *arena) clone(s []byte) []byte {
+	if s == nil {
+		return nil
+	}
+	if len(s) == 0 {
+		return []byte{}
+	}
+	start := len(a.b)
+	a.b = append(a.b, s...)
+	return a.b[start:len(a.b):len(a.b)]
+}
+
+func auditSize(as []store.AuditRecord) int {
+	n := 0
+	for i := range as {
+		n += len(as[i].Data) + len(as[i].PrevHash) + len(as[i].Hash)
+	}
+	return n
+}
+
+func payloadSize(es []store.OutboxEntry) int {
+	n := 0
+	for i := range es {
+		n += len(es[i].Payload)
+	}
+	return n
 }

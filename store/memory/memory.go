@@ -155,6 +155,10 @@ func (s *sorted[K, V]) put(k K, v V) {
 	if old, ok := s.byKey[k]; ok {
 		i, _ := slices.BinarySearchFunc(s.order, old, s.cmp)
 		s.order[i] = v
+	} else if n := len(s.order); n == 0 || s.cmp(s.order[n-1], v) < 0 {
+		// After the last: where the binary search would put it, found
+		// with one comparison (outbox entries arrive oldest first).
+		s.order = append(s.order, v)
 	} else {
 		i, _ := slices.BinarySearchFunc(s.order, v, s.cmp)
 		s.order = slices.Insert(s.order, i, v)

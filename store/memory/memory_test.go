@@ -172,6 +172,74 @@ func TestCommitCreateSetsVersionAndCopies(t *testing.T) {
 	assert.Equal(t, int64(1), r.Head().Version)
 }
 
+// TestCommitCopiesAuditAndOutboxBytes: Commit copies the byte slices of
+// several audit records and outbox entries into shared allocations; none
+// may alias the writer's slices, and none may run into another on append.
+func TestCommitCopiesAuditAndOutboxBytes(t *testing.T) {
+	ctx := ctxFor(t)
+	s := memory.New()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	audit := []store.AuditRecord{
+		{RecordID: id(1), Seq: 1, At: at, Action: "create", Data: []byte(`{"a":1}`), Hash: []byte{1, 2, 3}},
+		{RecordID: id(1), Seq: 2, At: at, Action: "note", Data: []byte(`{"b":2}`), PrevHash: []byte{1, 2, 3}, Hash: []byte{4, 5, 6}},
+		{RecordID: id(2), Seq: 1, At: at, Action: "create", Data: []byte{}, Hash: []byte{7}},
+	}
+	outbox := []store.OutboxEntry{
+		{ID: id(11), Type: "t", IdempotencyKey: "k1", Payload: []byte(`{"x":1}`), CreatedAt: at},
+		{ID: id(12), Type: "t", IdempotencyKey: "k2", CreatedAt: at},
+		{ID: id(13), Type: "t", IdempotencyKey: "k3", Payload: []byte(`[2]`), CreatedAt: at},
+	}
+	commit(t, s, acme, &store.Write{Audit: audit, Outbox: outbox})
+	for i := range audit {
+		for _, b := range [][]byte{audit[i].Data, audit[i].PrevHash, audit[i].Hash} {
+			for j := range b {
+				b[j] = 'X'
+			}
+		}
+	}
+	for i := range outbox {
+		for j := range outbox[i].Payload {
+			outbox[i].Payload[j] = 'X'
+		}
+	}
+
+	trail := func(rec uuid.UUID) []store.AuditRecord {
+		var out []store.AuditRecord
+		for a, err := range s.AuditTrail(ctx, acme, rec, 0) {
+			require.NoError(t, err)
+			out = append(out, a)
+		}
+		return out
+	}
+	got := trail(id(1))
+	require.Len(t, got, 2)
+	assert.Equal(t, json.RawMessage(`{"a":1}`), got[0].Data)
+	assert.Nil(t, got[0].PrevHash)
+	assert.Equal(t, []byte{1, 2, 3}, got[0].Hash)
+	assert.Equal(t, json.RawMessage(`{"b":2}`), got[1].Data)
+	assert.Equal(t, []byte{1, 2, 3}, got[1].PrevHash)
+	assert.Equal(t, []byte{4, 5, 6}, got[1].Hash)
+	got2 := trail(id(2))
+	require.Len(t, got2, 1)
+	assert.Empty(t, got2[0].Data)
+	assert.Equal(t, []byte{7}, got2[0].Hash)
+
+	claimed, err := s.Claim(ctx, acme, at.Add(time.Second), 10, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, claimed, 3)
+	payloads := map[uuid.UUID]json.RawMessage{}
+	for _, e := range claimed {
+		payloads[e.ID] = e.Payload
+	}
+	assert.Equal(t, json.RawMessage(`{"x":1}`), payloads[id(11)])
+	assert.Nil(t, payloads[id(12)])
+	assert.Equal(t, json.RawMessage(`[2]`), payloads[id(13)])
+	// Appending to what was read never reaches the store.
+	_ = append(claimed[0].Payload, "junk"...)
+	_ = append(got[0].Data, "junk"...)
+	assert.Equal(t, json.RawMessage(`{"b":2}`), trail(id(1))[1].Data)
+}
+
 func TestCommitUpdate(t *testing.T) {
 	ctx := ctxFor(t)
 	s := memory.New()
