@@ -12,6 +12,9 @@ import (
 func benchCase(b *testing.B) (*coordination.Directory, *coordination.Case) {
 	dir := campaignDirectory(b)
 	c := campaign(b, dir)
+	if err := c.SetStatus(dir, "chris", coordination.StatusInvestigating, "", "", t0); err != nil {
+		b.Fatal(err)
+	}
 	authors := []coordination.PersonID{"carol", "bob", "carol", "chris"}
 	for i := range 100 {
 		l := coordination.Labels()[i%5]

@@ -1617,9 +1617,9 @@ func BenchmarkValidateIncident(b *testing.B) {
 
 func BenchmarkValidateIncidentInvalid(b *testing.B) {
 	inc := benchIncident(b)
-	inc.Timeline.Detected = incident.At(marchAt(1, 0, 0))        // before compromised
-	inc.Evidence[1].Custody[1].From = "u-mallory"                // breaks the chain
-	inc.Obligations[2].LegalEnd = inc.Obligations[2].Due.Add(-1) // before due
+	inc.Timeline.Contained = incident.At(inc.Timeline.Detected.At.Add(-time.Hour)) // before detected
+	inc.Evidence[1].Custody[1].From = "u-mallory"                                  // breaks the chain
+	inc.Obligations[2].LegalEnd = inc.Obligations[2].Due.Add(-1)                   // before due
 	var ve *incident.ValidationError
 	if err := inc.Validate(); !errors.As(err, &ve) || len(ve.Fields) != 3 {
 		b.Fatalf("want 3 problems, got %v", err)
