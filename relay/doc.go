@@ -76,8 +76,12 @@
 // or time of death (DeadFilter); RequeueDead puts the ones a filter selects
 // back into the outbox with their attempts reset, once the receiver is
 // mended; DryRun shows beforehand what RequeueDead would requeue, with the
-// outbox's counts (store.OutboxStats). The pending entries themselves
-// cannot be listed: store.Outbox reads them only by Claim, which leases
+// outbox's counts (store.OutboxStats). When the store also implements the
+// optional store.OutboxLister (the memory store and the SQLite and
+// PostgreSQL adapters do), DryRun lists every entry too, pending or dead,
+// with its attempts, next attempt, last error and lease (Plan.Entries),
+// without claiming any; on a store without it, the pending entries cannot
+// be listed, since store.Outbox reads them only by Claim, which leases
 // them. The outbox's gauges reach Prometheus through adapters/prometheus.
 //
 // # Time

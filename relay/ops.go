@@ -15,7 +15,8 @@ import (
 
 // Operations for hosts: an operator's view of a tenant's dead letters, and
 // the way back into the outbox once the receiver is mended. They work on any
-// store.Outbox, and need no Relay.
+// store.Outbox, and need no Relay; DryRun shows more of the outbox on a
+// store that also implements store.OutboxLister.
 
 // DeadFilter selects dead letters for DeadLetters, RequeueDead and DryRun.
 // A dead letter matches when it passes every criterion set; the zero
@@ -128,14 +129,65 @@ type Plan struct {
 	// RetryAt is when the requeued entries would be claimable again: the
 	// now of the dry run.
 	RetryAt time.Time
+	// Listed reports whether the store lists its outbox without claiming
+	// it (it implements store.OutboxLister): only then is Entries filled.
+	Listed bool
+	// Entries is the tenant's whole outbox at the dry run, pending entries
+	// and dead letters, oldest first (by CreatedAt, then ID), each with
+	// where it stands and when it is tried next; nil unless Listed.
+	Entries []EntryStatus
+}
+
+// EntryStatus is one outbox entry as DryRun sees it at its now.
+type EntryStatus struct {
+	// Entry is the entry as the store lists it: the writer's fields, and
+	// its delivery so far as stored — Attempts (the claims so far),
+	// NextAttemptAt, LeaseUntil, LastError (the last failure's reason),
+	// DeadAt. Its Lease is empty: a listing hands out no lease token.
+	Entry store.OutboxEntry
+	// State is store.OutboxLeased (a relay holds it now),
+	// store.OutboxWaiting (pending, not leased) or store.OutboxDead.
+	State store.OutboxState
+	// LeasedUntil is when the current lease ends; zero unless the entry
+	// is leased at now.
+	LeasedUntil time.Time
+	// NextAttemptAt is the earliest time a relay may claim the entry: for
+	// a pending entry the latest of its CreatedAt, NextAttemptAt and
+	// LeasedUntil (a lease that ends without Ack or Nack makes it
+	// claimable again); for a dead letter, Plan.RetryAt when RequeueDead
+	// would requeue it, zero otherwise.
+	NextAttemptAt time.Time
+	// AttemptsLeft is how many more claims the entry may have before it
+	// becomes a dead letter: MaxTries minus Attempts, never negative, and
+	// the whole MaxTries for a dead letter RequeueDead would requeue. A
+	// waiting entry with none left is a poison message: the next Claim
+	// dead-letters it instead of delivering it.
+	AttemptsLeft int
+	// Requeue reports whether the entry is a dead letter that RequeueDead
+	// with the filter would requeue (one of Plan.Requeue).
+	Requeue bool
 }
 
 // DryRun reports, without changing anything, what would be retried and
 // when: the outbox's pending, leased and dead counts at now, and the dead
 // letters that RequeueDead(ctx, out, tenant, f, now) would make claimable at
-// now. It lists no pending entry one by one: store.Outbox has no way to
-// read the pending entries but Claim, which leases them and uses up an
-// attempt (and refuses a zero lease), so a dry run cannot peek at them.
+// now.
+//
+// When out implements store.OutboxLister, DryRun also lists every entry of
+// the tenant's outbox (Plan.Entries, with Plan.Listed set): per entry its
+// attempts so far and left, the next attempt, the last error, the lease
+// and whether it is dead. The listing claims nothing, extends no lease and
+// spends no attempt, so the relays' next claims are unchanged. It reads
+// the whole outbox of the tenant, a page at a time.
+//
+// Otherwise DryRun lists no pending entry one by one (Plan.Listed is
+// false, Plan.Entries nil): store.Outbox alone has no way to read the
+// pending entries but Claim, which leases them and uses up an attempt (and
+// refuses a zero lease), so a dry run cannot peek at them; it reports only
+// the counts and the dead letters.
+//
+// The counts, the dead letters and the listing are separate reads, not one
+// snapshot: relays working meanwhile may make them disagree.
 func DryRun(ctx context.Context, out store.Outbox, tenant string, f DeadFilter, now time.Time) (Plan, error) {
 	if tenant == "" {
 		return Plan{}, fmt.Errorf("relay: %w: empty tenant", store.ErrInvalid)
@@ -148,5 +200,56 @@ func DryRun(ctx context.Context, out store.Outbox, tenant string, f DeadFilter, 
 	if err != nil {
 		return Plan{}, err
 	}
-	return Plan{Stats: stats, Requeue: es, RetryAt: now}, nil
+	p := Plan{Stats: stats, Requeue: es, RetryAt: now}
+	if l, ok := out.(store.OutboxLister); ok {
+		p.Listed = true
+		if p.Entries, err = entries(ctx, l, tenant, es, now); err != nil {
+			return Plan{}, err
+		}
+	}
+	return p, nil
+}
+
+// entries lists the tenant's outbox as DryRun reports it; requeue holds the
+// dead letters RequeueDead would requeue.
+func entries(ctx context.Context, l store.OutboxLister, tenant string, requeue []store.OutboxEntry, now time.Time) ([]EntryStatus, error) {
+	back := make(map[uuid.UUID]bool, len(requeue))
+	for i := range requeue {
+		back[requeue[i].ID] = true
+	}
+	out := []EntryStatus{}
+	for e, err := range l.ListOutbox(ctx, tenant, store.OutboxQuery{}) {
+		if err != nil {
+			return nil, fmt.Errorf("relay: outbox of tenant %q: %w", tenant, err)
+		}
+		s := EntryStatus{Entry: e, AttemptsLeft: max(e.MaxTries()-e.Attempts, 0)}
+		switch {
+		case !e.DeadAt.IsZero():
+			s.State = store.OutboxDead
+			if back[e.ID] {
+				s.Requeue, s.NextAttemptAt, s.AttemptsLeft = true, now, e.MaxTries()
+			} else {
+				s.AttemptsLeft = 0
+			}
+		case e.LeaseUntil.After(now):
+			s.State, s.LeasedUntil = store.OutboxLeased, e.LeaseUntil
+			s.NextAttemptAt = latest(e.CreatedAt, e.NextAttemptAt, e.LeaseUntil)
+		default:
+			s.State = store.OutboxWaiting
+			s.NextAttemptAt = latest(e.CreatedAt, e.NextAttemptAt)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// latest returns the latest of the times.
+func latest(ts ...time.Time) time.Time {
+	var l time.Time
+	for _, t := range ts {
+		if t.After(l) {
+			l = t
+		}
+	}
+	return l
 }

@@ -245,3 +245,173 @@ func TestDryRun(t *testing.T) {
 	_, err = relay.DryRun(cctx, st, tenant, relay.DeadFilter{}, c.Now())
 	require.ErrorIs(t, err, context.Canceled)
 }
+
+// hiddenLister is a store that does not implement store.OutboxLister: it
+// embeds the interface, so the memory store's ListOutbox is not promoted.
+type hiddenLister struct{ store.Store }
+
+// listFixture is deadFixture with three more entries, committed at the
+// clock's now: entry 6 failed once and waits for a retry in five minutes,
+// 7 is leased for a minute, 8 has never been tried.
+func listFixture(t *testing.T) (*memory.Store, *clock) {
+	t.Helper()
+	ctx := context.Background()
+	st, c := deadFixture(t)
+	w := &store.Write{}
+	for i := 7; i <= 8; i++ {
+		w.Outbox = append(w.Outbox, store.OutboxEntry{
+			ID: entryID(i), Type: "incident.updated", RecordID: recA, Seq: uint64(i + 1),
+			IdempotencyKey: fmt.Sprintf("key-%d", i), CreatedAt: c.Now(),
+		})
+	}
+	require.NoError(t, st.Commit(ctx, tenant, w))
+	got, err := st.Claim(ctx, tenant, c.Now(), 2, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []int{6, 7}, []int{index(got[0].ID), index(got[1].ID)})
+	require.NoError(t, st.Nack(ctx, tenant, got[0].ID, got[0].Lease, store.Failure{
+		Now: c.Now(), RetryAt: c.Now().Add(5 * time.Minute), Reason: "503 Service Unavailable",
+	}))
+	return st, c
+}
+
+func TestDryRunListsEntries(t *testing.T) {
+	ctx := context.Background()
+	st, c := listFixture(t)
+	now := c.Now().Add(10 * time.Second)
+	before := stats(t, st, now)
+
+	p, err := relay.DryRun(ctx, st, tenant, relay.DeadFilter{RecordID: recB}, now)
+	require.NoError(t, err)
+	require.True(t, p.Listed)
+	assert.Equal(t, store.OutboxStats{Pending: 3, Leased: 1, Dead: 6, OldestAge: 10 * time.Second}, p.Stats)
+	require.Len(t, p.Entries, 9)
+	for i, s := range p.Entries {
+		assert.Equal(t, i, index(s.Entry.ID), "oldest first")
+		assert.Empty(t, s.Entry.Lease, "a dry run hands out no lease token")
+	}
+	tries := store.DefaultMaxAttempts
+	for i := range 6 {
+		s := p.Entries[i]
+		assert.Equal(t, store.OutboxDead, s.State, i)
+		assert.NotZero(t, s.Entry.DeadAt, i)
+		assert.Equal(t, 1, s.Entry.Attempts, i)
+		assert.Contains(t, s.Entry.LastError, "410 gone", i)
+		assert.Zero(t, s.LeasedUntil, i)
+		if i%2 == 1 { // about recB: RequeueDead would requeue it
+			assert.True(t, s.Requeue, i)
+			assert.Equal(t, now, s.NextAttemptAt, i)
+			assert.Equal(t, tries, s.AttemptsLeft, i)
+		} else {
+			assert.False(t, s.Requeue, i)
+			assert.Zero(t, s.NextAttemptAt, i)
+			assert.Zero(t, s.AttemptsLeft, i)
+		}
+	}
+	retry, leased, fresh := p.Entries[6], p.Entries[7], p.Entries[8]
+	assert.Equal(t, store.OutboxWaiting, retry.State)
+	assert.Equal(t, 1, retry.Entry.Attempts)
+	assert.Equal(t, tries-1, retry.AttemptsLeft)
+	assert.Equal(t, "503 Service Unavailable", retry.Entry.LastError)
+	assert.Equal(t, c.Now().Add(5*time.Minute), retry.NextAttemptAt)
+	assert.Zero(t, retry.LeasedUntil)
+
+	assert.Equal(t, store.OutboxLeased, leased.State)
+	assert.Equal(t, 1, leased.Entry.Attempts)
+	assert.Equal(t, c.Now().Add(time.Minute), leased.LeasedUntil)
+	assert.Equal(t, c.Now().Add(time.Minute), leased.NextAttemptAt, "claimable again if the lease ends unanswered")
+	assert.Empty(t, leased.Entry.LastError)
+
+	assert.Equal(t, store.OutboxWaiting, fresh.State)
+	assert.Zero(t, fresh.Entry.Attempts)
+	assert.Equal(t, tries, fresh.AttemptsLeft)
+	assert.Equal(t, c.Now(), fresh.NextAttemptAt)
+
+	// Requeue is as before.
+	assert.Equal(t, []int{1, 3, 5}, entryIndexes(p.Requeue))
+	// Nothing changed.
+	assert.Equal(t, before, stats(t, st, now))
+}
+
+// A dry run with the listing leaves the outbox as it was: the claims that
+// follow return what they return on a twin outbox that had no dry run.
+func TestDryRunListingChangesNoClaim(t *testing.T) {
+	ctx := context.Background()
+	listed, c := listFixture(t)
+	twin, _ := listFixture(t)
+	for range 3 {
+		p, err := relay.DryRun(ctx, listed, tenant, relay.DeadFilter{}, c.Now())
+		require.NoError(t, err)
+		require.True(t, p.Listed)
+	}
+	type claimed struct {
+		Index, Attempts int
+		LeaseUntil      time.Time
+		LastError       string
+	}
+	claims := func(st *memory.Store, at time.Time) []claimed {
+		got, err := st.Claim(ctx, tenant, at, 10, time.Minute)
+		require.NoError(t, err)
+		out := []claimed{}
+		for _, e := range got {
+			out = append(out, claimed{index(e.ID), e.Attempts, e.LeaseUntil, e.LastError})
+		}
+		return out
+	}
+	for _, d := range []time.Duration{0, time.Minute - time.Second, time.Minute, 5 * time.Minute, time.Hour} {
+		at := c.Now().Add(d)
+		want := claims(twin, at)
+		assert.Equal(t, want, claims(listed, at), "Claim at now+%v", d)
+	}
+	assert.Equal(t, stats(t, twin, c.Now()), stats(t, listed, c.Now()))
+}
+
+// Without store.OutboxLister, DryRun does what it always did: counts and
+// dead letters, no entries.
+func TestDryRunWithoutLister(t *testing.T) {
+	ctx := context.Background()
+	st, c := listFixture(t)
+	plain := hiddenLister{st}
+	_, ok := any(plain).(store.OutboxLister)
+	require.False(t, ok)
+
+	p, err := relay.DryRun(ctx, plain, tenant, relay.DeadFilter{RecordID: recB}, c.Now())
+	require.NoError(t, err)
+	assert.False(t, p.Listed)
+	assert.Nil(t, p.Entries)
+	withLister, err := relay.DryRun(ctx, st, tenant, relay.DeadFilter{RecordID: recB}, c.Now())
+	require.NoError(t, err)
+	assert.Equal(t, withLister.Stats, p.Stats)
+	assert.Equal(t, withLister.Requeue, p.Requeue)
+	assert.Equal(t, withLister.RetryAt, p.RetryAt)
+	assert.Equal(t, []int{1, 3, 5}, entryIndexes(p.Requeue))
+}
+
+// A store error while listing ends the dry run with it.
+func TestDryRunListingError(t *testing.T) {
+	st, c := listFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := relay.DryRun(ctx, failingLister{st, cancel}, tenant, relay.DeadFilter{}, c.Now())
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, p)
+}
+
+// failingLister cancels the context when the listing starts.
+type failingLister struct {
+	*memory.Store
+	cancel context.CancelFunc
+}
+
+func (f failingLister) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	f.cancel()
+	return f.Store.ListOutbox(ctx, tenant, q)
+}
+
+// entryIndexes returns the test indexes of the entries.
+func entryIndexes(es []store.OutboxEntry) []int {
+	out := []int{}
+	for _, e := range es {
+		out = append(out, index(e.ID))
+	}
+	return out
+}

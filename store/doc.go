@@ -16,6 +16,13 @@
 //   - Documents: versioned documents of later packages (reviews, plans,
 //     playbooks, coordinated cases) in named collections.
 //
+// One optional interface adds to it, found by a type assertion, so a
+// host's store that lacks it keeps working:
+//
+//   - OutboxLister: a read-only listing of the outbox (pending, leased,
+//     waiting or dead entries, keyset-paginated), which claims nothing;
+//     relay.DryRun uses it when the store has it.
+//
 // Every method takes a context.Context first and the tenant (organisation)
 // second, explicitly: nothing is ever read from the context, and no call
 // reads or changes another tenant's data. Every method refuses an empty
@@ -28,7 +35,7 @@
 // Stores hand out copies and keep copies: what Commit stored does not
 // change when the caller changes its values afterwards, and what Get, List
 // and the other reads return may be changed freely. No iterator (List,
-// AuditTrail, DeadLetters, ListDocuments) holds a lock while it yields, so
+// AuditTrail, DeadLetters, ListDocuments, ListOutbox) holds a lock while it yields, so
 // a loop body may call the store.
 //
 // # One atomic write

@@ -89,7 +89,8 @@ type AuditLog interface {
 // SQLite and PostgreSQL behave alike. Entries are written by Commit.
 //
 // "Oldest first" orders entries by CreatedAt, then by ID (byte order), for
-// Claim and DeadLetters alike.
+// Claim and DeadLetters alike (and OutboxLister.ListOutbox, the optional
+// read-only listing).
 //
 // An entry is claimable at now when it is not dead, CreatedAt ≤ now,
 // NextAttemptAt ≤ now, and it has no lease or its lease has expired

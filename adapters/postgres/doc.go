@@ -50,8 +50,9 @@
 //   - Keyset pagination, no connection held while yielding. List pages on
 //     the primary key (tenant, kind, id) after the last ID yielded, with
 //     the filters of store.Query in SQL, agreeing exactly with
-//     store.Query.Match; AuditTrail pages on Seq, DeadLetters on (CreatedAt,
-//     ID), ListDocuments on ID. Each page is read and its connection
+//     store.Query.Match; AuditTrail pages on Seq, DeadLetters and
+//     ListOutbox (the optional store.OutboxLister, a plain SELECT that
+//     locks and changes nothing) on (CreatedAt, ID), ListDocuments on ID. Each page is read and its connection
 //     released before the first element is yielded, so a loop body may call
 //     the store.
 //   - Tenant isolation: every key begins with the tenant, and every

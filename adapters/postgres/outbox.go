@@ -234,3 +234,84 @@ func (s *Store) OutboxStats(ctx context.Context, tenant string, now time.Time) (
 	}
 	return st, nil
 }
+
+var _ store.OutboxLister = (*Store)(nil)
+
+// ListOutbox implements store.OutboxLister: the entries q selects, oldest
+// first by CreatedAt, then ID, a page at a time after the last one
+// yielded (keyset pagination on the outbox indexes), holding no connection
+// while it yields. Each page is one plain SELECT: it takes no row lock and
+// changes nothing; the entries it yields carry no Lease token. Times are
+// compared at the microsecond; a Now or cursor PostgreSQL cannot store is
+// refused with store.ErrInvalid.
+func (s *Store) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	return func(yield func(store.OutboxEntry, error) bool) {
+		if err := begin(ctx, tenant); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		if err := q.Check(); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		var now []any
+		if q.State == store.OutboxLeased || q.State == store.OutboxWaiting {
+			if err := checkTime("outbox query Now", q.Now); err != nil {
+				yield(store.OutboxEntry{}, err)
+				return
+			}
+			now = []any{q.Now}
+		}
+		cursor, after := q.After, !q.After.IsZero()
+		if after {
+			if err := checkTime("outbox query cursor", cursor.CreatedAt); err != nil {
+				yield(store.OutboxEntry{}, err)
+				return
+			}
+		}
+		if !storable(tenant) {
+			return
+		}
+		left := q.Limit
+		for {
+			want := s.pageSize
+			if q.Limit > 0 && left < want {
+				want = left
+			}
+			args := []any{tenant, want}
+			sql := s.q.listOutbox[0][q.State]
+			if after {
+				args = append(args, cursor.CreatedAt, cursor.ID)
+				sql = s.q.listOutbox[1][q.State]
+			}
+			rows, err := s.pool.Query(ctx, sql, append(args, now...)...)
+			var page []store.OutboxEntry
+			if err == nil {
+				page, err = pgx.CollectRows(rows, scanEntry)
+			}
+			if err != nil {
+				yield(store.OutboxEntry{}, mapErr(ctx, err))
+				return
+			}
+			for _, e := range page {
+				if err := ctx.Err(); err != nil {
+					yield(store.OutboxEntry{}, err)
+					return
+				}
+				e.Lease = ""
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if q.Limit > 0 {
+				if left -= len(page); left == 0 {
+					return
+				}
+			}
+			if len(page) < want {
+				return
+			}
+			cursor, after = store.CursorOf(&page[len(page)-1]), true
+		}
+	}
+}

@@ -17,8 +17,8 @@ import (
 // is not given.
 const DefaultSchema = "iso27035"
 
-// DefaultPageSize is how many elements List, AuditTrail, DeadLetters and
-// ListDocuments fetch with one query.
+// DefaultPageSize is how many elements List, AuditTrail, DeadLetters,
+// ListOutbox and ListDocuments fetch with one query.
 const DefaultPageSize = 100
 
 // maxIdentifier is the longest name PostgreSQL keeps (NAMEDATALEN - 1);

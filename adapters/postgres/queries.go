@@ -1,6 +1,11 @@
 package postgres
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iso27035/iso27035/store"
+)
 
 // queries holds the SQL of a Store, with the schema filled in. Each text is
 // fixed per Store, so pgx prepares it once per connection.
@@ -19,6 +24,34 @@ type queries struct {
 	getDocument                      string
 	docPage, docPageMatch            string
 	reset                            string
+
+	// listOutbox holds ListOutbox's query per state, from the start
+	// ([0]) and after a cursor ([1]); see listOutboxSQL.
+	listOutbox [2]map[store.OutboxState]string
+}
+
+// listOutboxSQL is ListOutbox's query for a state, from the start or (next)
+// after a cursor: $1 is the tenant, $2 the limit, $3 and $4 the cursor's
+// created_at and id when next, and the last parameter now when the state
+// judges leases.
+func listOutboxSQL(state store.OutboxState, next bool) string {
+	q := `SELECT {outbox} FROM {s}.outbox WHERE tenant = $1`
+	n := 3
+	if next {
+		q += ` AND (created_at, id) > ($3, $4)`
+		n = 5
+	}
+	switch state {
+	case store.OutboxPending:
+		q += ` AND dead_at IS NULL`
+	case store.OutboxLeased:
+		q += fmt.Sprintf(` AND dead_at IS NULL AND lease IS NOT NULL AND lease_until > $%d`, n)
+	case store.OutboxWaiting:
+		q += fmt.Sprintf(` AND dead_at IS NULL AND (lease IS NULL OR lease_until <= $%d)`, n)
+	case store.OutboxDead:
+		q += ` AND dead_at IS NOT NULL`
+	}
+	return q + ` ORDER BY created_at, id LIMIT $2`
 }
 
 // outboxColumns are the columns scanEntry reads, in its order.
@@ -167,6 +200,12 @@ func newQueries(schema string) *queries {
 			DELETE FROM {s}.timers; DELETE FROM {s}.documents`},
 	} {
 		*x.dst = r.Replace(x.sql)
+	}
+	for i, next := range []bool{false, true} {
+		q.listOutbox[i] = make(map[store.OutboxState]string)
+		for _, st := range []store.OutboxState{store.OutboxAny, store.OutboxPending, store.OutboxLeased, store.OutboxWaiting, store.OutboxDead} {
+			q.listOutbox[i][st] = r.Replace(listOutboxSQL(st, next))
+		}
 	}
 	return q
 }

@@ -69,7 +69,9 @@
 // indexes have side tables. List, Count and ListDocuments filter in SQL
 // exactly as store.Query.Match does. Iterators fetch one page (see
 // WithPageSize) per query by keyset, yield it with no query open, and
-// continue after the last key: the loop body may call the store.
+// continue after the last key: the loop body may call the store. The
+// Store also implements the optional store.OutboxLister: ListOutbox reads
+// the outbox on the read pool, by (CreatedAt, ID), and changes nothing.
 //
 // Open applies the embedded migrations the database lacks, numbered and
 // recorded in the table schema_version, in one transaction; opening an

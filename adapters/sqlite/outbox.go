@@ -291,3 +291,63 @@ func (s *Store) OutboxStats(ctx context.Context, tenant string, now time.Time) (
 	}
 	return st, nil
 }
+
+var _ store.OutboxLister = (*Store)(nil)
+
+// ListOutbox implements store.OutboxLister on the read pool: the entries q
+// selects, oldest first by CreatedAt, then ID, a page at a time after the
+// last one yielded (keyset pagination on the outbox indexes), holding no
+// connection while it yields. It only reads; the entries it yields carry
+// no Lease token. Now is compared at the microsecond the store keeps.
+func (s *Store) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	return func(yield func(store.OutboxEntry, error) bool) {
+		if err := begin(ctx, tenant); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		if err := q.Check(); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		var now []any
+		if q.State == store.OutboxLeased || q.State == store.OutboxWaiting {
+			now = []any{micros(q.Now)}
+		}
+		cursor, after, left := q.After, !q.After.IsZero(), q.Limit
+		for {
+			want := s.pageSize
+			if q.Limit > 0 && left < want {
+				want = left
+			}
+			args := append([]any{tenant}, now...)
+			if after {
+				args = append(args, micros(cursor.CreatedAt), cursor.ID[:])
+			}
+			rows, err := s.query(ctx, qListOutbox(q.State, after), append(args, want)...)
+			page, err := readOutbox(ctx, "list outbox", rows, err)
+			if err != nil {
+				yield(store.OutboxEntry{}, err)
+				return
+			}
+			for _, e := range page {
+				if err := ctx.Err(); err != nil {
+					yield(store.OutboxEntry{}, err)
+					return
+				}
+				e.Lease = ""
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if q.Limit > 0 {
+				if left -= len(page); left == 0 {
+					return
+				}
+			}
+			if len(page) < want {
+				return
+			}
+			cursor, after = store.CursorOf(&page[len(page)-1]), true
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/iso27035/iso27035/store"
 )
 
 // The statements with a fixed text, prepared once when the store opens
@@ -86,8 +88,38 @@ var writeQueries = []string{
 }
 
 // readQueries run on the read pool.
-var readQueries = []string{
+var readQueries = append([]string{
 	qGetRecord, qAuditPage, qDeadFirst, qDeadNext, qOutboxStats, qDueTimers, qGetTimer, qGetDocument,
+}, listOutboxQueries()...)
+
+// outboxStates are the conditions of each store.OutboxState, after the
+// tenant's; the ? of leased and waiting is the query's now.
+var outboxStates = map[store.OutboxState]string{
+	store.OutboxAny:     ``,
+	store.OutboxPending: ` AND dead_at IS NULL`,
+	store.OutboxLeased:  ` AND dead_at IS NULL AND lease IS NOT NULL AND lease_until > ?`,
+	store.OutboxWaiting: ` AND dead_at IS NULL AND (lease IS NULL OR lease_until <= ?)`,
+	store.OutboxDead:    ` AND dead_at IS NOT NULL`,
+}
+
+// qListOutbox is ListOutbox's query for a state, from the start or (next)
+// after a cursor. Its arguments: the tenant, now when the state has a ?,
+// the cursor's created_at and id when next, and the limit.
+func qListOutbox(state store.OutboxState, next bool) string {
+	q := `SELECT ` + outboxColumns + ` FROM outbox WHERE tenant = ?` + outboxStates[state]
+	if next {
+		q += ` AND (created_at, id) > (?, ?)`
+	}
+	return q + ` ORDER BY created_at, id LIMIT ?`
+}
+
+// listOutboxQueries returns every query qListOutbox makes, to prepare.
+func listOutboxQueries() []string {
+	var qs []string
+	for _, st := range []store.OutboxState{store.OutboxAny, store.OutboxPending, store.OutboxLeased, store.OutboxWaiting, store.OutboxDead} {
+		qs = append(qs, qListOutbox(st, false), qListOutbox(st, true))
+	}
+	return qs
 }
 
 // prepare prepares the queries on db. database/sql prepares each again on

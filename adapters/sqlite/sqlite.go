@@ -17,8 +17,8 @@ import (
 	"github.com/iso27035/iso27035/store"
 )
 
-// DefaultPageSize is how many elements List, AuditTrail, DeadLetters and
-// ListDocuments fetch with one query.
+// DefaultPageSize is how many elements List, AuditTrail, DeadLetters,
+// ListOutbox and ListDocuments fetch with one query.
 const DefaultPageSize = 100
 
 // DefaultBusyTimeout is how long a connection waits for a lock held by

@@ -14,8 +14,8 @@ import (
 	"github.com/iso27035/iso27035/store"
 )
 
-// DefaultPageSize is how many elements List, AuditTrail, DeadLetters and
-// ListDocuments copy under one hold of the lock.
+// DefaultPageSize is how many elements List, AuditTrail, DeadLetters,
+// ListOutbox and ListDocuments copy under one hold of the lock.
 const DefaultPageSize = 100
 
 // scanFactor bounds the elements a page examines to scanFactor×page size,

@@ -157,7 +157,7 @@ func (s *Store) DeadLetters(ctx context.Context, tenant string) iter.Seq2[store.
 		}
 		var cursor *store.OutboxEntry // the last entry examined, a copy
 		for {
-			page, last, more := t.deadPage(cursor, s.page(), s.page()*scanFactor)
+			page, last, more := t.outboxPage(cursor, isDead, s.page(), s.page()*scanFactor)
 			for _, e := range page {
 				if err := ctx.Err(); err != nil {
 					yield(store.OutboxEntry{}, err)
@@ -179,10 +179,13 @@ func (s *Store) DeadLetters(ctx context.Context, tenant string) iter.Seq2[store.
 	}
 }
 
-// deadPage copies up to want dead letters ordered after cursor (from the
-// start when nil), examining at most scan entries; last is (a key copy of)
-// the last entry examined and more whether any follow it.
-func (t *tenant) deadPage(cursor *store.OutboxEntry, want, scan int) (page []store.OutboxEntry, last *store.OutboxEntry, more bool) {
+// isDead reports whether e is a dead letter.
+func isDead(e *store.OutboxEntry) bool { return !e.DeadAt.IsZero() }
+
+// outboxPage copies up to want entries that match selects, ordered after
+// cursor (from the start when nil), examining at most scan entries; last is
+// (a key copy of) the last entry examined and more whether any follow it.
+func (t *tenant) outboxPage(cursor *store.OutboxEntry, match func(*store.OutboxEntry) bool, want, scan int) (page []store.OutboxEntry, last *store.OutboxEntry, more bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	order := t.outbox.order
@@ -194,7 +197,7 @@ func (t *tenant) deadPage(cursor *store.OutboxEntry, want, scan int) (page []sto
 	for n := 0; i < len(order) && len(page) < want && n < scan; i, n = i+1, n+1 {
 		e := order[i]
 		last = &store.OutboxEntry{ID: e.ID, CreatedAt: e.CreatedAt}
-		if !e.DeadAt.IsZero() {
+		if match(e) {
 			page = append(page, *e)
 		}
 	}
@@ -255,4 +258,63 @@ func (s *Store) OutboxStats(ctx context.Context, tenant string, now time.Time) (
 		}
 	}
 	return st, nil
+}
+
+var _ store.OutboxLister = (*Store)(nil)
+
+// ListOutbox implements store.OutboxLister: the entries q selects, oldest
+// first by CreatedAt, then ID, a page at a time like DeadLetters, under
+// the read lock only while it copies a page. It changes nothing; the
+// entries it yields carry no Lease token.
+func (s *Store) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	return func(yield func(store.OutboxEntry, error) bool) {
+		if err := begin(ctx, tenant); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		if err := q.Check(); err != nil {
+			yield(store.OutboxEntry{}, err)
+			return
+		}
+		t := s.tenant(tenant, false)
+		if t == nil {
+			return
+		}
+		var cursor *store.OutboxEntry
+		if !q.After.IsZero() {
+			cursor = &store.OutboxEntry{ID: q.After.ID, CreatedAt: q.After.CreatedAt}
+		}
+		left := q.Limit
+		for {
+			want := s.page()
+			if q.Limit > 0 && left < want {
+				want = left
+			}
+			page, last, more := t.outboxPage(cursor, q.Match, want, s.page()*scanFactor)
+			for _, e := range page {
+				if err := ctx.Err(); err != nil {
+					yield(store.OutboxEntry{}, err)
+					return
+				}
+				e = copyOutbox(e)
+				e.Lease = ""
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if q.Limit > 0 {
+				if left -= len(page); left == 0 {
+					return
+				}
+			}
+			if !more {
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				yield(store.OutboxEntry{}, err)
+				return
+			}
+			cursor = last
+		}
+	}
 }

@@ -412,3 +412,53 @@ func TestBrokenFailuresAreSpecific(t *testing.T) {
 		assert.False(t, slices.Contains([]string{"Get", "List", "Audit", "Documents"}, strings.Split(name, "/")[0]), "unrelated case %s failed", name)
 	}
 }
+
+// (10) Broken OutboxListers, on the memory store. claimingLister lists by
+// claiming, as a store without a read-only query might: it leases the
+// entries and spends their attempts.
+type claimingLister struct{ *memory.Store }
+
+func (s claimingLister) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	if _, err := s.Claim(ctx, tenant, q.Now, 100, time.Second); err != nil {
+		return func(yield func(store.OutboxEntry, error) bool) { yield(store.OutboxEntry{}, err) }
+	}
+	return s.Store.ListOutbox(ctx, tenant, q)
+}
+
+// leakingLister hands out lease tokens and ignores the state filter.
+type leakingLister struct{ *memory.Store }
+
+func (s leakingLister) ListOutbox(ctx context.Context, tenant string, q store.OutboxQuery) iter.Seq2[store.OutboxEntry, error] {
+	return func(yield func(store.OutboxEntry, error) bool) {
+		if tenant == "" {
+			yield(store.OutboxEntry{}, store.ErrInvalid)
+			return
+		}
+		for e, err := range s.Store.ListOutbox(ctx, tenant, store.OutboxQuery{After: q.After, Limit: q.Limit}) {
+			e.Lease = "leaked"
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+}
+
+func TestBrokenListers(t *testing.T) {
+	t.Parallel()
+	failed := runBroken(t, func() store.Store { return claimingLister{memory.New()} })
+	assert.Contains(t, failed, "OutboxLister/ReadOnly")
+	assert.Contains(t, failed, "OutboxLister/States")
+	for _, f := range failed {
+		assert.True(t, strings.HasPrefix(f, "OutboxLister/"), "unrelated case %s failed", f)
+	}
+	failed = runBroken(t, func() store.Store { return leakingLister{memory.New()} })
+	assert.Contains(t, failed, "OutboxLister/States")
+	assert.Contains(t, failed, "OutboxLister/BadInput")
+}
+
+// A store without the optional OutboxLister skips its cases and passes.
+func TestListerCasesSkipWithoutLister(t *testing.T) {
+	type plain struct{ store.Store }
+	require.NoError(t, storetest.TestStore(func() store.Store { return plain{memory.New()} }))
+	storetest.Run(t, func(*testing.T) store.Store { return plain{memory.New()} })
+}

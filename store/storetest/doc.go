@@ -35,6 +35,7 @@
 //	                                     (Audit/, Documents/ and
 //	                                     Outbox/DeadLetters… likewise)
 //	Outbox/LeaseExpiry_DeadLetter…       poison messages end as dead letters
+//	OutboxLister/…                       the optional read-only listing
 //	Audit/…, Outbox/…, Timers/…, Documents/…
 //	Context/Cancelled, BadInput/…        errors.Is(err, context.Canceled), ErrInvalid
 //	BadInput/OrgMismatch                 a record's Org is the tenant
@@ -45,6 +46,15 @@
 // and fixed IDs and times (UTC, whole seconds). Cases that could hang on a
 // deadlocking store (calls from inside an iteration, many writers at once)
 // give up after a deadline and fail instead.
+//
+// # Optional interfaces
+//
+// The OutboxLister cases check store.OutboxLister, which a store need not
+// implement: on a store that does not (a type assertion on the value
+// newStore returns), each of them is skipped with t.Skip and a message
+// naming store.OutboxLister, and TestStore counts it as passed. A store
+// wrapped in a type that embeds store.Store hides the method and is
+// treated as not implementing it.
 //
 // # From another harness
 //

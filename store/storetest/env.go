@@ -52,6 +52,7 @@ func allCases() []testCase {
 	cs = append(cs, listCases()...)
 	cs = append(cs, auditCases()...)
 	cs = append(cs, outboxCases()...)
+	cs = append(cs, listerCases()...)
 	cs = append(cs, timerCases()...)
 	cs = append(cs, documentCases()...)
 	cs = append(cs, contextCases()...)

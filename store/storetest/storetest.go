@@ -216,6 +216,9 @@ type reporter interface {
 	Fatalf(format string, args ...any)
 	Logf(format string, args ...any)
 	Failed() bool
+	// Skipf ends the case without failing it: the store does not
+	// implement an optional interface the case checks.
+	Skipf(format string, args ...any)
 }
 
 var _ reporter = (*testing.T)(nil)
@@ -247,6 +250,10 @@ func (c *collector) Fatalf(format string, args ...any) {
 
 // Logf discards the log: TestStore reports failures only.
 func (c *collector) Logf(string, ...any) {}
+
+// Skipf ends the calling goroutine, which must be the case's own, without
+// a failure: TestStore counts a skipped case as passed.
+func (c *collector) Skipf(string, ...any) { runtime.Goexit() }
 
 // Failed reports whether a failure was recorded.
 func (c *collector) Failed() bool {
