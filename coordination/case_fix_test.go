@@ -162,31 +162,15 @@ func TestNilsAreErrors(t *testing.T) {
 func TestSync(t *testing.T) {
 	ctx := context.Background()
 	dir := campaignDirectory(t)
-	st := memory.New()
-	now := t0
-	cs := coordination.Store{St: st, Tenant: "bank"}
-	rules := lifecycle.DefaultRules()
-	rules.RequireConfirmation = false
-	eng, err := lifecycle.New(st, "bank", lifecycle.WithRules(rules),
-		lifecycle.WithClock(incident.ClockFunc(func() time.Time { return now })),
-		lifecycle.WithObligationSource(coordination.Deadlines{Store: cs, Org: "bank"}))
-	require.NoError(t, err)
-	bob := lifecycle.Actor{ID: "bob", Roles: []incident.Role{incident.RoleIncidentManager, incident.RolePointOfContact}}
-	ev, err := eng.Factory().NewEvent(ctx, "bank", "phishing", "bob")
-	require.NoError(t, err)
-	require.NoError(t, eng.Create(ctx, bob, ev))
-	_, err = eng.Transition(ctx, bob, lifecycle.KeyOf(ev), lifecycle.ActionAcknowledge)
-	require.NoError(t, err)
-	res, err := eng.Assess(ctx, bob, lifecycle.KeyOf(ev), incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium})
-	require.NoError(t, err)
-	key := lifecycle.KeyOf(res.Declared)
+	o := newOrgEngine(t, "bank", "bob")
+	eng, bob, key, cs := o.eng, o.actor, o.key, o.cases
 
 	c, err := coordination.NewCase(dir, "CASE-7", "Phishing", "bank", "fin-isac", "carol", t0)
 	require.NoError(t, err)
 	inv, err := c.Invite(dir, "carol", "bank", coordination.RoleAffected, "bob", time.Time{}, t0)
 	require.NoError(t, err)
 	require.NoError(t, c.Acknowledge(dir, "bob", inv.ID, t0))
-	require.NoError(t, c.Link("bank", res.Declared))
+	require.NoError(t, c.Link("bank", o.inc))
 	a, err := c.Request(dir, "carol", []coordination.OrgID{"bank"}, "headers", t0.Add(4*time.Hour), t0)
 	require.NoError(t, err)
 	b, err := c.Request(dir, "carol", []coordination.OrgID{"bank"}, "losses", t0.Add(4*time.Hour), t0)
@@ -288,29 +272,13 @@ func TestSecondReviewFindings(t *testing.T) {
 func TestSyncAfterLeaving(t *testing.T) {
 	ctx := context.Background()
 	dir := campaignDirectory(t)
-	st := memory.New()
-	now := t0
-	cs := coordination.Store{St: st, Tenant: "cloud"}
-	rules := lifecycle.DefaultRules()
-	rules.RequireConfirmation = false
-	eng, err := lifecycle.New(st, "cloud", lifecycle.WithRules(rules),
-		lifecycle.WithClock(incident.ClockFunc(func() time.Time { return now })),
-		lifecycle.WithObligationSource(coordination.Deadlines{Store: cs, Org: "cloud"}))
-	require.NoError(t, err)
-	chris := lifecycle.Actor{ID: "chris", Roles: []incident.Role{incident.RoleIncidentManager, incident.RolePointOfContact}}
-	ev, err := eng.Factory().NewEvent(ctx, "cloud", "abuse report", "chris")
-	require.NoError(t, err)
-	require.NoError(t, eng.Create(ctx, chris, ev))
-	_, err = eng.Transition(ctx, chris, lifecycle.KeyOf(ev), lifecycle.ActionAcknowledge)
-	require.NoError(t, err)
-	res, err := eng.Assess(ctx, chris, lifecycle.KeyOf(ev), incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium})
-	require.NoError(t, err)
-	key := lifecycle.KeyOf(res.Declared)
+	o := newOrgEngine(t, "cloud", "chris")
+	eng, chris, key, cs := o.eng, o.actor, o.key, o.cases
 
 	c := campaign(t, dir)
 	c.Self = "cloud"
 	require.NoError(t, c.SetStatus(dir, "chris", coordination.StatusInvestigating, "", "", t0))
-	require.NoError(t, c.Link("cloud", res.Declared))
+	require.NoError(t, c.Link("cloud", o.inc))
 	req, err := c.Request(dir, "carol", []coordination.OrgID{"cloud"}, "take-down?", t0.Add(4*time.Hour), t0)
 	require.NoError(t, err)
 	require.NoError(t, cs.Put(ctx, 0, c))
@@ -330,4 +298,40 @@ func TestSyncAfterLeaving(t *testing.T) {
 	fired, err := eng.Tick(ctx, t0.Add(10*time.Hour))
 	require.NoError(t, err)
 	assert.Zero(t, fired.Fired)
+}
+
+// orgEngine is an organisation's incident engine on a memory store, with
+// coordination.Deadlines (over the same store) as its obligation source,
+// and one incident declared by actor.
+type orgEngine struct {
+	eng   *lifecycle.Engine
+	cases coordination.Store
+	actor lifecycle.Actor
+	inc   incident.Record
+	key   lifecycle.Key
+}
+
+func newOrgEngine(t *testing.T, org coordination.OrgID, actor incident.ActorID) orgEngine {
+	t.Helper()
+	ctx := context.Background()
+	st := memory.New()
+	tenant := string(org)
+	o := orgEngine{cases: coordination.Store{St: st, Tenant: tenant},
+		actor: lifecycle.Actor{ID: actor, Roles: []incident.Role{incident.RoleIncidentManager, incident.RolePointOfContact}}}
+	rules := lifecycle.DefaultRules()
+	rules.RequireConfirmation = false
+	var err error
+	o.eng, err = lifecycle.New(st, tenant, lifecycle.WithRules(rules),
+		lifecycle.WithClock(incident.ClockFunc(func() time.Time { return t0 })),
+		lifecycle.WithObligationSource(coordination.Deadlines{Store: o.cases, Org: org}))
+	require.NoError(t, err)
+	ev, err := o.eng.Factory().NewEvent(ctx, tenant, "phishing reported", actor)
+	require.NoError(t, err)
+	require.NoError(t, o.eng.Create(ctx, o.actor, ev))
+	_, err = o.eng.Transition(ctx, o.actor, lifecycle.KeyOf(ev), lifecycle.ActionAcknowledge)
+	require.NoError(t, err)
+	res, err := o.eng.Assess(ctx, o.actor, lifecycle.KeyOf(ev), incident.Assessment{Step: incident.AssessmentFirst, Outcome: incident.OutcomeIncident, Severity: incident.SeverityMedium})
+	require.NoError(t, err)
+	o.inc, o.key = res.Declared, lifecycle.KeyOf(res.Declared)
+	return o
 }
