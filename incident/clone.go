@@ -3,7 +3,8 @@ package incident
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
+
+	"github.com/google/uuid"
 )
 
 // Deep copies. The store and the lifecycle engine copy a record on every
@@ -11,7 +12,8 @@ import (
 // the copies below are written by hand, share no slice, map or pointer with
 // their source, and allocate once per non-empty slice or map. Nested slices
 // of the same type (the custody chains of all evidence items, the lists of
-// all erasures, the raw values of Extra) are carved out of one backing
+// all erasures, the raw values of Extra, an incident's lists of event,
+// vulnerability and merged IDs) are carved out of one backing
 // array, each with its capacity capped at its length, so an append to one
 // reallocates instead of running into its neighbour.
 //
@@ -30,7 +32,7 @@ func (ev *Event) Clone() *Event {
 	out := new(Event)
 	*out = *ev
 	unshareHandling(&out.Handling)
-	out.Timeline.Reopened = slices.Clone(ev.Timeline.Reopened)
+	out.Timeline.Reopened = cloneSlice(ev.Timeline.Reopened)
 	out.Evidence = cloneEvidence(ev.Evidence)
 	out.Extra = cloneExtra(ev.Extra)
 	return out
@@ -45,15 +47,13 @@ func (inc *Incident) Clone() *Incident {
 	out := new(Incident)
 	*out = *inc
 	unshareHandling(&out.Handling)
-	out.EventIDs = slices.Clone(inc.EventIDs)
-	out.VulnerabilityIDs = slices.Clone(inc.VulnerabilityIDs)
-	out.Timeline.Reopened = slices.Clone(inc.Timeline.Reopened)
-	out.Facts = inc.Facts.Clone()
+	cloneIDs(&out.EventIDs, &out.VulnerabilityIDs, &out.Merged)
+	out.Timeline.Reopened = cloneSlice(inc.Timeline.Reopened)
+	unshareFacts(&out.Facts)
 	unshareImpact(&out.Impact)
 	out.Evidence = cloneEvidence(inc.Evidence)
-	out.Obligations = slices.Clone(inc.Obligations)
-	out.Reviews = slices.Clone(inc.Reviews)
-	out.Merged = slices.Clone(inc.Merged)
+	out.Obligations = cloneSlice(inc.Obligations)
+	out.Reviews = cloneSlice(inc.Reviews)
 	out.Extra = cloneExtra(inc.Extra)
 	return out
 }
@@ -67,11 +67,11 @@ func (vu *Vulnerability) Clone() *Vulnerability {
 	out := new(Vulnerability)
 	*out = *vu
 	unshareHandling(&out.Handling)
-	out.Timeline.Reopened = slices.Clone(vu.Timeline.Reopened)
-	out.CVEs = slices.Clone(vu.CVEs)
+	out.Timeline.Reopened = cloneSlice(vu.Timeline.Reopened)
+	out.CVEs = cloneSlice(vu.CVEs)
 	out.CVSS = clonePtr(vu.CVSS)
-	out.Assets = slices.Clone(vu.Assets)
-	out.IncidentIDs = slices.Clone(vu.IncidentIDs)
+	out.Assets = cloneSlice(vu.Assets)
+	out.IncidentIDs = cloneSlice(vu.IncidentIDs)
 	out.Extra = cloneExtra(vu.Extra)
 	return out
 }
@@ -99,14 +99,14 @@ func CloneRecord(r Record) Record {
 // another Handling, by a copy of its own.
 func unshareHandling(h *Handling) {
 	h.Resolution = clonePtr(h.Resolution)
-	h.Assessments = slices.Clone(h.Assessments)
-	h.Categories = slices.Clone(h.Categories)
-	h.Contacts = slices.Clone(h.Contacts)
-	h.Roles = slices.Clone(h.Roles)
-	h.Tasks = slices.Clone(h.Tasks)
-	h.Notes = slices.Clone(h.Notes)
-	h.Labels = slices.Clone(h.Labels)
-	h.Links = slices.Clone(h.Links)
+	h.Assessments = cloneSlice(h.Assessments)
+	h.Categories = cloneSlice(h.Categories)
+	h.Contacts = cloneSlice(h.Contacts)
+	h.Roles = cloneSlice(h.Roles)
+	h.Tasks = cloneSlice(h.Tasks)
+	h.Notes = cloneSlice(h.Notes)
+	h.Labels = cloneSlice(h.Labels)
+	h.Links = cloneSlice(h.Links)
 	h.DataProtection.LegalHold = clonePtr(h.DataProtection.LegalHold)
 	h.DataProtection.Erasures = cloneErasures(h.DataProtection.Erasures)
 }
@@ -114,10 +114,25 @@ func unshareHandling(h *Handling) {
 // unshareImpact replaces every slice and pointer of im, a shallow copy of
 // another Impact, by a copy of its own.
 func unshareImpact(im *Impact) {
-	im.Information = slices.Clone(im.Information)
-	im.Assets = slices.Clone(im.Assets)
-	im.Services = slices.Clone(im.Services)
+	im.Information = cloneSlice(im.Information)
+	im.Assets = cloneSlice(im.Assets)
+	im.Services = cloneSlice(im.Services)
 	im.Cost = clonePtr(im.Cost)
+}
+
+// cloneSlice is slices.Clone with the capacity of the copy equal to its
+// length: one allocation of exactly the elements, none for a nil or empty
+// slice (an empty one stays empty and non-nil).
+func cloneSlice[S ~[]E, E any](s S) S {
+	if s == nil {
+		return nil
+	}
+	if len(s) == 0 {
+		return S{}
+	}
+	out := make(S, len(s))
+	copy(out, s)
+	return out
 }
 
 // clonePtr returns a pointer to a copy of *p, or nil. T must hold no
@@ -145,6 +160,22 @@ func carve[S ~[]E, E any](buf *S, s S) S {
 	part := (*buf)[:n:n]
 	*buf = (*buf)[n:]
 	return part
+}
+
+// cloneIDs replaces the lists of IDs, shallow copies of another record's,
+// by copies carved out of one allocation.
+func cloneIDs(lists ...*[]uuid.UUID) {
+	n := 0
+	for _, l := range lists {
+		n += len(*l)
+	}
+	var buf []uuid.UUID
+	if n > 0 {
+		buf = make([]uuid.UUID, n)
+	}
+	for _, l := range lists {
+		*l = carve(&buf, *l)
+	}
 }
 
 // cloneEvidence copies the items and their custody chains: one allocation

@@ -2,7 +2,6 @@ package incident
 
 import (
 	"reflect"
-	"slices"
 	"time"
 )
 
@@ -66,12 +65,33 @@ func (f *Fact[T]) FirstKnown(pred func(T) bool) (time.Time, bool) {
 // IsZero reports whether the fact holds nothing at all (no value, time,
 // source or history), so JSON omits it. A value without KnownAt is not zero:
 // it is kept, and Validate reports the missing time.
-func (f Fact[T]) IsZero() bool {
-	return f.KnownAt.IsZero() && len(f.History) == 0 && f.Source == "" && emptyValue(reflect.ValueOf(&f.Value).Elem())
+func (f Fact[T]) IsZero() bool { return factZero(&f) }
+
+// factZero is Fact.IsZero without copying the fact.
+func factZero[T any](f *Fact[T]) bool {
+	return f.KnownAt.IsZero() && len(f.History) == 0 && f.Source == "" && emptyValue(&f.Value)
 }
 
 // emptyValue treats an empty slice or map as empty, like omitempty does.
-func emptyValue(v reflect.Value) bool {
+// The value types of Facts are compared directly; reflection is left for
+// any other type a caller instantiates Fact with.
+func emptyValue[T any](p *T) bool {
+	switch x := any(p).(type) {
+	case *bool:
+		return !*x
+	case *int64:
+		return *x == 0
+	case *[]string:
+		return len(*x) == 0
+	case *map[string]int64:
+		return len(*x) == 0
+	case *Money:
+		return *x == Money{}
+	}
+	return emptyReflect(reflect.ValueOf(p).Elem())
+}
+
+func emptyReflect(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Slice, reflect.Map:
 		return v.Len() == 0
@@ -81,10 +101,10 @@ func emptyValue(v reflect.Value) bool {
 
 // IsZero reports whether no fact is known, so JSON omits the facts.
 func (f *Facts) IsZero() bool {
-	return f.PersonalData.IsZero() && f.PersonalDataCategories.IsZero() && f.SpecialCategories.IsZero() &&
-		f.DataSubjects.IsZero() && f.ResidentsByState.IsZero() && f.MemberStates.IsZero() &&
-		f.ClientsAffected.IsZero() && f.TransactionsAffected.IsZero() && f.EconomicImpact.IsZero() &&
-		f.CriticalServicesAffected.IsZero() && f.RansomPaid.IsZero() && f.EntityTypes.IsZero()
+	return factZero(&f.PersonalData) && factZero(&f.PersonalDataCategories) && factZero(&f.SpecialCategories) &&
+		factZero(&f.DataSubjects) && factZero(&f.ResidentsByState) && factZero(&f.MemberStates) &&
+		factZero(&f.ClientsAffected) && factZero(&f.TransactionsAffected) && factZero(&f.EconomicImpact) &&
+		factZero(&f.CriticalServicesAffected) && factZero(&f.RansomPaid) && factZero(&f.EntityTypes)
 }
 
 // Money is an amount in a currency's minor unit (cents), never a float.
@@ -136,22 +156,25 @@ type Facts struct {
 	EntityTypes Fact[[]string] `json:"entity_types,omitzero"`
 }
 
-// cloneFact deep-copies the history slice; values that are slices or maps
-// are copied by the caller-provided clone.
-func cloneFact[T any](f Fact[T], clone func(T) T) Fact[T] {
-	out := f
-	out.Value = clone(f.Value)
-	if f.History != nil {
-		out.History = make([]FactRevision[T], len(f.History))
-		for i, r := range f.History {
-			r.Value = clone(r.Value)
-			out.History[i] = r
+// unshareFact replaces f's history, a shallow copy of another fact's, by
+// a copy of its own; clone, when not nil, copies values that are slices or
+// maps. A nil history stays nil and an empty one empty.
+func unshareFact[T any](f *Fact[T], clone func(T) T) {
+	if clone != nil {
+		f.Value = clone(f.Value)
+	}
+	if f.History == nil {
+		return
+	}
+	h := make([]FactRevision[T], len(f.History))
+	copy(h, f.History)
+	if clone != nil {
+		for i := range h {
+			h[i].Value = clone(h[i].Value)
 		}
 	}
-	return out
+	f.History = h
 }
-
-func same[T any](v T) T { return v }
 
 func cloneMap(m map[string]int64) map[string]int64 {
 	if m == nil {
@@ -164,21 +187,29 @@ func cloneMap(m map[string]int64) map[string]int64 {
 	return out
 }
 
+// cloneStrings copies the string lists of Facts.
+func cloneStrings(s []string) []string { return cloneSlice(s) }
+
+// unshareFacts replaces every slice and map of f, a shallow copy of other
+// facts, by a copy of its own, in place (no copy of the struct itself).
+func unshareFacts(f *Facts) {
+	unshareFact(&f.PersonalData, nil)
+	unshareFact(&f.PersonalDataCategories, cloneStrings)
+	unshareFact(&f.SpecialCategories, cloneStrings)
+	unshareFact(&f.DataSubjects, nil)
+	unshareFact(&f.ResidentsByState, cloneMap)
+	unshareFact(&f.MemberStates, cloneStrings)
+	unshareFact(&f.ClientsAffected, nil)
+	unshareFact(&f.TransactionsAffected, nil)
+	unshareFact(&f.EconomicImpact, nil)
+	unshareFact(&f.CriticalServicesAffected, nil)
+	unshareFact(&f.RansomPaid, nil)
+	unshareFact(&f.EntityTypes, cloneStrings)
+}
+
 // Clone returns a deep copy, so a caller can change facts without touching
-// a record another goroutine reads.
+// the original.
 func (f Facts) Clone() Facts {
-	return Facts{
-		PersonalData:             cloneFact(f.PersonalData, same[bool]),
-		PersonalDataCategories:   cloneFact(f.PersonalDataCategories, slices.Clone[[]string]),
-		SpecialCategories:        cloneFact(f.SpecialCategories, slices.Clone[[]string]),
-		DataSubjects:             cloneFact(f.DataSubjects, same[int64]),
-		ResidentsByState:         cloneFact(f.ResidentsByState, cloneMap),
-		MemberStates:             cloneFact(f.MemberStates, slices.Clone[[]string]),
-		ClientsAffected:          cloneFact(f.ClientsAffected, same[int64]),
-		TransactionsAffected:     cloneFact(f.TransactionsAffected, same[int64]),
-		EconomicImpact:           cloneFact(f.EconomicImpact, same[Money]),
-		CriticalServicesAffected: cloneFact(f.CriticalServicesAffected, same[bool]),
-		RansomPaid:               cloneFact(f.RansomPaid, same[bool]),
-		EntityTypes:              cloneFact(f.EntityTypes, slices.Clone[[]string]),
-	}
+	unshareFacts(&f)
+	return f
 }

@@ -94,8 +94,8 @@ func (ev *Event) check(v *validator) error {
 	v.header(&ev.Header, KindEvent)
 	v.handling(&ev.Handling, &ev.Timeline, ev.ID)
 	v.timeline(at("timeline"), &ev.Timeline)
-	v.text(at("detection_method"), ev.DetectionMethod, MaxShortTextBytes)
-	v.text(at("source"), ev.Source, MaxShortTextBytes)
+	v.textF(&top, "detection_method", ev.DetectionMethod, MaxShortTextBytes)
+	v.textF(&top, "source", ev.Source, MaxShortTextBytes)
 	v.evidence(ev.Evidence)
 	if ev.IncidentID == ev.ID && ev.ID != uuid.Nil {
 		v.add(at("incident_id"), ev.IncidentID.String(), RuleMerge, "an event cannot be its own incident", ErrInconsistent)
@@ -118,7 +118,7 @@ func (vu *Vulnerability) check(v *validator) error {
 	v.header(&vu.Header, KindVulnerability)
 	v.handling(&vu.Handling, &vu.Timeline, vu.ID)
 	v.timeline(at("timeline"), &vu.Timeline)
-	v.tooLong(at("cves"), len(vu.CVEs))
+	v.tooMany("cves", len(vu.CVEs))
 	for i, c := range vu.CVEs {
 		if !validCVE(c) {
 			v.add(at("cves").i(i), c, RuleCVE, "want CVE-YYYY-NNNN", ErrFormat)
@@ -139,7 +139,7 @@ func (vu *Vulnerability) check(v *validator) error {
 			// CVSS publishes scores to one decimal (v3.1 Roundup, v4.0).
 			v.add(at("cvss.score"), c.Score, RuleCVSS, "a CVSS score has one decimal", ErrInvalid)
 		}
-		v.text(at("cvss.vector"), c.Vector, MaxShortTextBytes)
+		v.textF(&top, "cvss.vector", c.Vector, MaxShortTextBytes)
 	}
 	v.assets(at("assets"), vu.Assets)
 	v.ids(at("incident_ids"), vu.IncidentIDs)
@@ -179,6 +179,15 @@ func (v *validator) tooLong(path loc, n int) bool {
 	return true
 }
 
+// tooMany is tooLong for a top-level list, whose path it builds only
+// when the list is too long.
+func (v *validator) tooMany(field string, n int) bool {
+	if n <= MaxListItems {
+		return false
+	}
+	return v.tooLong(at(field), n)
+}
+
 func (v *validator) err() error {
 	if len(v.errs) == 0 {
 		return nil
@@ -186,9 +195,48 @@ func (v *validator) err() error {
 	return &ValidationError{Kind: v.kind, Fields: v.errs}
 }
 
-// loc is a JSON path (tasks[2].title) kept as parts, so building one costs
-// nothing: String renders it only when a problem is reported, and a valid
-// record allocates no path strings.
+// top is the empty path: top.f(field) is at(field).
+var top loc
+
+// The helpers below take a path as a base and a last field, and build it
+// only when they report a problem: a valid record builds no paths.
+
+func (v *validator) requiredF(base *loc, field string, empty bool) {
+	if empty {
+		v.required(base.f(field), true)
+	}
+}
+
+func (v *validator) textF(base *loc, field, s string, limit int) {
+	if len(s) > limit {
+		v.text(base.f(field), s, limit)
+	}
+}
+
+func (v *validator) enumF(base *loc, field, value string, ok bool) {
+	if !ok {
+		v.enum(base.f(field), value, false)
+	}
+}
+
+func (v *validator) utcF(base *loc, field string, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if _, off := t.Zone(); off != 0 {
+		v.utc(base.f(field), t)
+	}
+}
+
+func (v *validator) whenF(base *loc, field string, t time.Time) {
+	v.requiredF(base, field, t.IsZero())
+	v.utcF(base, field, t)
+}
+
+// loc is a JSON path (tasks[2].title) kept as parts: String renders it
+// only when a problem is reported, and a valid record allocates no path
+// strings. Copying one still costs its 128 bytes, so the hot checks take a
+// base and a field (requiredF, textF, …) and build no loc at all then.
 type loc struct {
 	seg [5]string
 	idx [5]int // idx[k] is the index after seg[k]; -1 for none
@@ -269,12 +317,12 @@ func (v *validator) when(path loc, t time.Time) {
 }
 
 func (v *validator) header(h *Header, kind Kind) {
-	v.required(at("id"), h.ID == uuid.Nil)
-	v.required(at("org"), h.Org == "")
-	v.text(at("org"), h.Org, MaxShortTextBytes)
-	v.text(at("org_unit"), h.OrgUnit, MaxShortTextBytes)
+	v.requiredF(&top, "id", h.ID == uuid.Nil)
+	v.requiredF(&top, "org", h.Org == "")
+	v.textF(&top, "org", h.Org, MaxShortTextBytes)
+	v.textF(&top, "org_unit", h.OrgUnit, MaxShortTextBytes)
 	if h.Ref == "" {
-		v.required(at("ref"), true)
+		v.requiredF(&top, "ref", true)
 	} else if k, _, _, err := h.Ref.Parse(); err != nil {
 		var fe *FieldError
 		reason := "malformed reference"
@@ -285,8 +333,8 @@ func (v *validator) header(h *Header, kind Kind) {
 	} else if k != kind {
 		v.add(at("ref"), string(h.Ref), RuleRefFormat, "prefix names a "+string(k)+", not a "+string(kind), ErrFormat)
 	}
-	v.when(at("created_at"), h.CreatedAt)
-	v.when(at("updated_at"), h.UpdatedAt)
+	v.whenF(&top, "created_at", h.CreatedAt)
+	v.whenF(&top, "updated_at", h.UpdatedAt)
 	if !h.CreatedAt.IsZero() && h.UpdatedAt.Before(h.CreatedAt) && !h.UpdatedAt.IsZero() {
 		v.add(at("updated_at"), h.UpdatedAt.Format(time.RFC3339Nano), RuleHeaderOrder, "updated before created", ErrOrder)
 	}
@@ -296,17 +344,17 @@ func (v *validator) header(h *Header, kind Kind) {
 }
 
 func (v *validator) handling(h *Handling, tl *Timeline, self uuid.UUID) {
-	v.required(at("title"), strings.TrimSpace(h.Title) == "")
-	v.text(at("title"), h.Title, MaxTitleBytes)
-	v.text(at("description"), h.Description, MaxLongTextBytes)
-	v.text(at("status"), h.Status, MaxShortTextBytes)
-	v.required(at("phase"), h.Phase == "")
+	v.requiredF(&top, "title", strings.TrimSpace(h.Title) == "")
+	v.textF(&top, "title", h.Title, MaxTitleBytes)
+	v.textF(&top, "description", h.Description, MaxLongTextBytes)
+	v.textF(&top, "status", h.Status, MaxShortTextBytes)
+	v.requiredF(&top, "phase", h.Phase == "")
 	if h.Phase != "" {
-		v.enum(at("phase"), string(h.Phase), h.Phase.Valid())
+		v.enumF(&top, "phase", string(h.Phase), h.Phase.Valid())
 	}
-	v.required(at("state"), h.State == "")
+	v.requiredF(&top, "state", h.State == "")
 	if h.State != "" {
-		v.enum(at("state"), string(h.State), h.State.Valid())
+		v.enumF(&top, "state", string(h.State), h.State.Valid())
 	}
 	if h.Phase.Valid() && h.State.Valid() && h.Phase != "" && h.State != "" && !h.State.In(h.Phase) {
 		v.add(at("state"), string(h.State), RulePhaseState, "state "+string(h.State)+" is not part of phase "+string(h.Phase), ErrInconsistent)
@@ -318,27 +366,28 @@ func (v *validator) handling(h *Handling, tl *Timeline, self uuid.UUID) {
 			v.add(at("state"), string(h.State), RuleClosedState, "reopened after its last close but still closed", ErrInconsistent)
 		}
 	}
-	v.enum(at("outcome"), string(h.Outcome), h.Outcome.Valid())
+	v.enumF(&top, "outcome", string(h.Outcome), h.Outcome.Valid())
 	v.resolution(h, self)
 	if h.Severity != "" && v.voc.Severity != nil && !v.voc.Severity.Contains(h.Severity) {
 		v.add(at("severity"), string(h.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
 	}
-	v.enum(at("priority"), string(h.Priority), h.Priority.Valid())
+	v.enumF(&top, "priority", string(h.Priority), h.Priority.Valid())
 	v.categories(h)
-	v.text(at("reporter"), string(h.Reporter), MaxShortTextBytes)
+	v.textF(&top, "reporter", string(h.Reporter), MaxShortTextBytes)
 	v.contacts(h.Contacts)
 	v.roles(h.Roles)
 	v.tasks(h.Tasks)
 	v.assessments(h.Assessments)
 	v.notes(h.Notes)
 	v.labels(h.Labels)
-	v.tooLong(at("links"), len(h.Links))
+	v.tooMany("links", len(h.Links))
 	for i, l := range h.Links {
-		v.required(at("links").i(i).f("system"), l.System == "")
-		v.required(at("links").i(i).f("key"), l.Key == "")
-		v.text(at("links").i(i).f("url"), l.URL, MaxShortTextBytes)
+		elem := at("links").i(i)
+		v.requiredF(&elem, "system", l.System == "")
+		v.requiredF(&elem, "key", l.Key == "")
+		v.textF(&elem, "url", l.URL, MaxShortTextBytes)
 	}
-	v.enum(at("tlp"), string(h.TLP), h.TLP.Valid())
+	v.enumF(&top, "tlp", string(h.TLP), h.TLP.Valid())
 	v.dataProtection(&h.DataProtection)
 }
 
@@ -347,10 +396,10 @@ func (v *validator) resolution(h *Handling, self uuid.UUID) {
 	if r == nil {
 		return
 	}
-	v.enum(at("resolution.kind"), string(r.Kind), r.Kind.Valid())
-	v.required(at("resolution.set_by"), r.SetBy == "")
-	v.when(at("resolution.set_at"), r.SetAt)
-	v.text(at("resolution.reason"), r.Reason, MaxLongTextBytes)
+	v.enumF(&top, "resolution.kind", string(r.Kind), r.Kind.Valid())
+	v.requiredF(&top, "resolution.set_by", r.SetBy == "")
+	v.whenF(&top, "resolution.set_at", r.SetAt)
+	v.textF(&top, "resolution.reason", r.Reason, MaxLongTextBytes)
 	switch r.Kind {
 	case ResolutionFalsePositive:
 		if h.Outcome != OutcomeNotIncident {
@@ -383,11 +432,11 @@ func (v *validator) resolution(h *Handling, self uuid.UUID) {
 }
 
 func (v *validator) categories(h *Handling) {
-	if v.tooLong(at("categories"), len(h.Categories)) {
+	if v.tooMany("categories", len(h.Categories)) {
 		return
 	}
 	check := func(path loc, c Category) {
-		v.required(path.f("class"), c.Class == "")
+		v.requiredF(&path, "class", c.Class == "")
 		if c.Class == "" {
 			return
 		}
@@ -421,17 +470,18 @@ func (v *validator) sameCategory(a, b Category) bool {
 }
 
 func (v *validator) contacts(cs []Contact) {
-	if v.tooLong(at("contacts"), len(cs)) {
+	if v.tooMany("contacts", len(cs)) {
 		return
 	}
 	dupCs := repeated(len(cs), func(i int) string { return string(cs[i].ID) })
 	for i, c := range cs {
-		v.required(at("contacts").i(i).f("id"), c.ID == "")
-		v.enum(at("contacts").i(i).f("kind"), string(c.Kind), c.Kind.Valid())
-		v.text(at("contacts").i(i).f("name"), c.Name, MaxShortTextBytes)
-		v.text(at("contacts").i(i).f("email"), c.Email, MaxShortTextBytes)
-		v.text(at("contacts").i(i).f("phone"), c.Phone, MaxShortTextBytes)
-		v.text(at("contacts").i(i).f("organisation"), c.Organisation, MaxShortTextBytes)
+		elem := at("contacts").i(i)
+		v.requiredF(&elem, "id", c.ID == "")
+		v.enumF(&elem, "kind", string(c.Kind), c.Kind.Valid())
+		v.textF(&elem, "name", c.Name, MaxShortTextBytes)
+		v.textF(&elem, "email", c.Email, MaxShortTextBytes)
+		v.textF(&elem, "phone", c.Phone, MaxShortTextBytes)
+		v.textF(&elem, "organisation", c.Organisation, MaxShortTextBytes)
 		if c.Erased && (c.Name != "" || c.Email != "" || c.Phone != "" || c.Organisation != "") {
 			v.add(at("contacts").i(i), string(c.ID), RuleErasedContact, "erased contact still has personal data", ErrInconsistent)
 		}
@@ -442,14 +492,15 @@ func (v *validator) contacts(cs []Contact) {
 }
 
 func (v *validator) roles(rs []RoleAssignment) {
-	if v.tooLong(at("roles"), len(rs)) {
+	if v.tooMany("roles", len(rs)) {
 		return
 	}
 	for i, r := range rs {
-		v.enum(at("roles").i(i).f("role"), string(r.Role), r.Role.Valid())
-		v.required(at("roles").i(i).f("actor"), r.Actor == "")
-		v.when(at("roles").i(i).f("from"), r.From)
-		v.utc(at("roles").i(i).f("until"), r.Until)
+		elem := at("roles").i(i)
+		v.enumF(&elem, "role", string(r.Role), r.Role.Valid())
+		v.requiredF(&elem, "actor", r.Actor == "")
+		v.whenF(&elem, "from", r.From)
+		v.utcF(&elem, "until", r.Until)
 		if !r.Until.IsZero() && r.Until.Before(r.From) {
 			v.add(at("roles").i(i).f("until"), r.Until.Format(time.RFC3339), RuleTenure, "tenure ends before it starts", ErrOrder)
 			continue
@@ -477,26 +528,26 @@ func overlaps(a, b RoleAssignment) bool {
 }
 
 func (v *validator) assessments(as []Assessment) {
-	if v.tooLong(at("assessments"), len(as)) {
+	if v.tooMany("assessments", len(as)) {
 		return
 	}
 	for i, a := range as {
 		p := at("assessments").i(i)
-		v.required(p.f("step"), a.Step == "")
+		v.requiredF(&p, "step", a.Step == "")
 		if a.Step != "" {
-			v.enum(p.f("step"), string(a.Step), a.Step.Valid())
+			v.enumF(&p, "step", string(a.Step), a.Step.Valid())
 		}
-		v.required(p.f("by"), a.By == "")
-		v.required(p.f("at"), a.At.IsZero())
-		v.utc(p.f("at"), a.At)
+		v.requiredF(&p, "by", a.By == "")
+		v.requiredF(&p, "at", a.At.IsZero())
+		v.utcF(&p, "at", a.At)
 		if a.Role != "" {
-			v.enum(p.f("role"), string(a.Role), a.Role.Valid())
+			v.enumF(&p, "role", string(a.Role), a.Role.Valid())
 		}
-		v.enum(p.f("outcome"), string(a.Outcome), a.Outcome.Valid())
+		v.enumF(&p, "outcome", string(a.Outcome), a.Outcome.Valid())
 		if a.Severity != "" && v.voc.Severity != nil && !v.voc.Severity.Contains(a.Severity) {
 			v.add(p.f("severity"), string(a.Severity), RuleSeverity, "not a level of scale "+v.voc.Severity.Name, ErrUnknownSeverity)
 		}
-		v.enum(p.f("priority"), string(a.Priority), a.Priority.Valid())
+		v.enumF(&p, "priority", string(a.Priority), a.Priority.Valid())
 		if !a.Category.IsZero() {
 			v.required(p.f("category").f("class"), a.Category.Class == "")
 			if a.Category.Class != "" {
@@ -505,8 +556,8 @@ func (v *validator) assessments(as []Assessment) {
 				}
 			}
 		}
-		v.text(p.f("by"), string(a.By), MaxShortTextBytes)
-		v.text(p.f("rationale"), a.Rationale, MaxLongTextBytes)
+		v.textF(&p, "by", string(a.By), MaxShortTextBytes)
+		v.textF(&p, "rationale", a.Rationale, MaxLongTextBytes)
 		if i > 0 && a.At.Before(as[i-1].At) {
 			v.add(p.f("at"), a.At.Format(time.RFC3339Nano), RuleTimelineOrder, "assessments must be in ascending order", ErrOrder)
 		}
@@ -514,27 +565,28 @@ func (v *validator) assessments(as []Assessment) {
 }
 
 func (v *validator) tasks(ts []Task) {
-	if v.tooLong(at("tasks"), len(ts)) {
+	if v.tooMany("tasks", len(ts)) {
 		return
 	}
 	dupTs := repeated(len(ts), func(i int) string { return ts[i].ID })
 	for i, t := range ts {
-		v.required(at("tasks").i(i).f("id"), t.ID == "")
-		v.required(at("tasks").i(i).f("title"), strings.TrimSpace(t.Title) == "")
-		v.text(at("tasks").i(i).f("title"), t.Title, MaxTitleBytes)
-		v.required(at("tasks").i(i).f("status"), t.Status == "")
+		elem := at("tasks").i(i)
+		v.requiredF(&elem, "id", t.ID == "")
+		v.requiredF(&elem, "title", strings.TrimSpace(t.Title) == "")
+		v.textF(&elem, "title", t.Title, MaxTitleBytes)
+		v.requiredF(&elem, "status", t.Status == "")
 		if t.Status != "" {
-			v.enum(at("tasks").i(i).f("status"), string(t.Status), t.Status.Valid())
+			v.enumF(&elem, "status", string(t.Status), t.Status.Valid())
 		}
 		if t.Phase != "" {
-			v.enum(at("tasks").i(i).f("phase"), string(t.Phase), t.Phase.Valid())
+			v.enumF(&elem, "phase", string(t.Phase), t.Phase.Valid())
 		}
 		if (t.Status == TaskWaived || t.Status == TaskCancelled) && strings.TrimSpace(t.Reason) == "" {
 			v.add(at("tasks").i(i).f("reason"), string(t.Status), RuleTaskReason, "a waived or cancelled task needs a reason", ErrRequired)
 		}
-		v.text(at("tasks").i(i).f("reason"), t.Reason, MaxLongTextBytes)
-		v.utc(at("tasks").i(i).f("due"), t.Due)
-		v.utc(at("tasks").i(i).f("finished_at"), t.FinishedAt)
+		v.textF(&elem, "reason", t.Reason, MaxLongTextBytes)
+		v.utcF(&elem, "due", t.Due)
+		v.utcF(&elem, "finished_at", t.FinishedAt)
 		if slices.Contains(dupTs, i) {
 			v.add(at("tasks").i(i).f("id"), t.ID, RuleDuplicateID, "task listed twice", ErrDuplicate)
 		}
@@ -542,16 +594,17 @@ func (v *validator) tasks(ts []Task) {
 }
 
 func (v *validator) notes(ns []Note) {
-	if v.tooLong(at("notes"), len(ns)) {
+	if v.tooMany("notes", len(ns)) {
 		return
 	}
 	dupNs := repeated(len(ns), func(i int) string { return ns[i].ID })
 	for i, n := range ns {
-		v.required(at("notes").i(i).f("id"), n.ID == "")
-		v.when(at("notes").i(i).f("at"), n.At)
-		v.required(at("notes").i(i).f("author"), n.Author == "")
-		v.required(at("notes").i(i).f("text"), n.Text == "" && !n.Erased)
-		v.text(at("notes").i(i).f("text"), n.Text, MaxLongTextBytes)
+		elem := at("notes").i(i)
+		v.requiredF(&elem, "id", n.ID == "")
+		v.whenF(&elem, "at", n.At)
+		v.requiredF(&elem, "author", n.Author == "")
+		v.requiredF(&elem, "text", n.Text == "" && !n.Erased)
+		v.textF(&elem, "text", n.Text, MaxLongTextBytes)
 		if slices.Contains(dupNs, i) {
 			v.add(at("notes").i(i).f("id"), n.ID, RuleDuplicateID, "note listed twice", ErrDuplicate)
 		}
@@ -559,7 +612,7 @@ func (v *validator) notes(ns []Note) {
 }
 
 func (v *validator) labels(ls []string) {
-	if v.tooLong(at("labels"), len(ls)) {
+	if v.tooMany("labels", len(ls)) {
 		return
 	}
 	for i, l := range ls {
@@ -648,75 +701,170 @@ func (v *validator) timestamp(path loc, t Timestamp) {
 	if t.IsZero() {
 		return
 	}
-	v.enum(path.f("precision"), string(t.Precision), t.Precision.Valid())
-	v.when(path.f("at"), t.At)
+	v.enumF(&path, "precision", string(t.Precision), t.Precision.Valid())
+	v.whenF(&path, "at", t.At)
 	if t.Precision.Valid() && !t.At.IsZero() && !t.At.Equal(t.Earliest()) {
 		v.add(path.f("at"), t.At.Format(time.RFC3339Nano), RulePrecision, "a "+string(t.Precision)+"-precision time starts its "+string(t.Precision), ErrInvalid)
 	}
 }
 
-func (v *validator) timeline(path loc, tl *Timeline) {
-	for _, a := range anchorList {
-		t, _ := tl.Get(a)
-		v.timestamp(path.f(string(a)), t)
+// instant reports whether t stands for its instant alone: an empty,
+// instant or unknown precision (Earliest and Latest then both return At).
+func instant(t *Timestamp) bool {
+	switch t.Precision {
+	case PrecisionDay, PrecisionMonth, PrecisionYear:
+		return false
 	}
-	v.tooLong(path.f("reopened"), len(tl.Reopened))
+	return true
+}
+
+// plainTimestamp reports whether timestamp has nothing to report about t
+// for certain: t is unknown, or a known instant in UTC. The caller then
+// builds no path.
+func plainTimestamp(t *Timestamp) bool {
+	if t.At.IsZero() {
+		return t.Precision == "" && !t.Estimated
+	}
+	if t.Precision != "" && t.Precision != PrecisionInstant {
+		return false
+	}
+	_, off := t.At.Zone()
+	return off == 0
+}
+
+// before is Timestamp.Before without computing the intervals of two
+// instants, whose intervals are the instants themselves.
+func before(t, u *Timestamp) bool {
+	if t.At.IsZero() || u.At.IsZero() {
+		return false
+	}
+	if instant(t) && instant(u) {
+		return t.At.Before(u.At)
+	}
+	return t.Latest().Before(u.Earliest())
+}
+
+// anchorFields returns the timeline's anchors in the order of anchorList.
+func (tl *Timeline) anchorFields() [len(anchorList)]*Timestamp {
+	return [len(anchorList)]*Timestamp{&tl.Occurred, &tl.Compromised, &tl.Detected, &tl.Reported, &tl.Aware,
+		&tl.Acknowledged, &tl.Assessed, &tl.Declared, &tl.ClassifiedMajor, &tl.MaterialityDetermined,
+		&tl.Discovered, &tl.Contained, &tl.Eradicated, &tl.Recovered, &tl.ServiceUnavailableFrom,
+		&tl.ServiceRestored, &tl.Closed}
+}
+
+// anchorIndex maps an anchor to its index in anchorList; -1 if unknown.
+func anchorIndex(a Anchor) int {
+	for i, b := range anchorList {
+		if a == b {
+			return i
+		}
+	}
+	return -1
+}
+
+// timelineOrderIndex is timelineOrder as indexes into anchorList.
+var timelineOrderIndex = func() (out [len(timelineOrder)][2]int) {
+	for k, p := range timelineOrder {
+		out[k] = [2]int{anchorIndex(p[0]), anchorIndex(p[1])}
+	}
+	return out
+}()
+
+var closedIndex = anchorIndex(AnchorClosed)
+
+func (v *validator) timeline(path loc, tl *Timeline) {
+	fields := tl.anchorFields()
+	for k, t := range fields {
+		if !plainTimestamp(t) {
+			v.timestamp(path.f(string(anchorList[k])), *t)
+		}
+	}
+	if len(tl.Reopened) > MaxListItems {
+		v.tooLong(path.f("reopened"), len(tl.Reopened))
+	}
 	if len(tl.Reopened) > 0 && tl.Closed.IsZero() {
 		v.add(path.f("reopened"), len(tl.Reopened), RuleReopenedOrder, "a record is reopened only after a close, and none is recorded", ErrOrder)
 	}
-	for i, t := range tl.Reopened {
-		v.timestamp(path.f("reopened").i(i), t)
-		if i > 0 && t.Before(tl.Reopened[i-1]) {
+	for i := range tl.Reopened {
+		t := &tl.Reopened[i]
+		if !plainTimestamp(t) {
+			v.timestamp(path.f("reopened").i(i), *t)
+		}
+		if i > 0 && before(t, &tl.Reopened[i-1]) {
 			v.add(path.f("reopened").i(i), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopenings must be in ascending order", ErrOrder)
 		}
-		if t.Before(tl.Detected) {
+		if before(t, &tl.Detected) {
 			v.add(path.f("reopened").i(i), t.At.Format(time.RFC3339Nano), RuleReopenedOrder, "reopened before detected", ErrOrder)
 		}
 	}
 	// After a reopening later than the last close, the record is open
 	// again and may legitimately gain anchors after Closed.
 	closedIsLast := true
-	if n := len(tl.Reopened); n > 0 && !tl.Closed.IsZero() && tl.Closed.Before(tl.Reopened[n-1]) {
+	if n := len(tl.Reopened); n > 0 && !tl.Closed.IsZero() && before(&tl.Closed, &tl.Reopened[n-1]) {
 		closedIsLast = false
 	}
-	for _, p := range timelineOrder {
-		if p[1] == AnchorClosed && !closedIsLast {
+	for _, p := range timelineOrderIndex {
+		if p[1] == closedIndex && !closedIsLast {
 			continue
 		}
-		a, _ := tl.Get(p[0])
-		b, _ := tl.Get(p[1])
-		if b.Before(a) {
-			v.add(path.f(string(p[1])), b.At.Format(time.RFC3339Nano), RuleTimelineOrder,
-				string(p[1])+" is before "+string(p[0])+" ("+a.At.Format(time.RFC3339Nano)+")", ErrOrder)
+		a, b := fields[p[0]], fields[p[1]]
+		if before(b, a) {
+			ea, eb := anchorList[p[0]], anchorList[p[1]]
+			v.add(path.f(string(eb)), b.At.Format(time.RFC3339Nano), RuleTimelineOrder,
+				string(eb)+" is before "+string(ea)+" ("+a.At.Format(time.RFC3339Nano)+")", ErrOrder)
 		}
 	}
 }
 
 func (v *validator) facts(f *Facts) {
-	factTimes(v, at("facts.personal_data"), &f.PersonalData)
-	factTimes(v, at("facts.personal_data_categories"), &f.PersonalDataCategories)
-	factTimes(v, at("facts.special_categories"), &f.SpecialCategories)
-	factTimes(v, at("facts.data_subjects"), &f.DataSubjects)
-	factTimes(v, at("facts.residents_by_state"), &f.ResidentsByState)
-	factTimes(v, at("facts.member_states"), &f.MemberStates)
-	factTimes(v, at("facts.clients_affected"), &f.ClientsAffected)
-	factTimes(v, at("facts.transactions_affected"), &f.TransactionsAffected)
-	factTimes(v, at("facts.economic_impact"), &f.EconomicImpact)
-	factTimes(v, at("facts.critical_services_affected"), &f.CriticalServicesAffected)
-	factTimes(v, at("facts.ransom_paid"), &f.RansomPaid)
-	factTimes(v, at("facts.entity_types"), &f.EntityTypes)
+	if !factZero(&f.PersonalData) {
+		factTimes(v, at("facts.personal_data"), &f.PersonalData)
+	}
+	if !factZero(&f.PersonalDataCategories) {
+		factTimes(v, at("facts.personal_data_categories"), &f.PersonalDataCategories)
+	}
+	if !factZero(&f.SpecialCategories) {
+		factTimes(v, at("facts.special_categories"), &f.SpecialCategories)
+	}
+	if !factZero(&f.DataSubjects) {
+		factTimes(v, at("facts.data_subjects"), &f.DataSubjects)
+	}
+	if !factZero(&f.ResidentsByState) {
+		factTimes(v, at("facts.residents_by_state"), &f.ResidentsByState)
+	}
+	if !factZero(&f.MemberStates) {
+		factTimes(v, at("facts.member_states"), &f.MemberStates)
+	}
+	if !factZero(&f.ClientsAffected) {
+		factTimes(v, at("facts.clients_affected"), &f.ClientsAffected)
+	}
+	if !factZero(&f.TransactionsAffected) {
+		factTimes(v, at("facts.transactions_affected"), &f.TransactionsAffected)
+	}
+	if !factZero(&f.EconomicImpact) {
+		factTimes(v, at("facts.economic_impact"), &f.EconomicImpact)
+	}
+	if !factZero(&f.CriticalServicesAffected) {
+		factTimes(v, at("facts.critical_services_affected"), &f.CriticalServicesAffected)
+	}
+	if !factZero(&f.RansomPaid) {
+		factTimes(v, at("facts.ransom_paid"), &f.RansomPaid)
+	}
+	if !factZero(&f.EntityTypes) {
+		factTimes(v, at("facts.entity_types"), &f.EntityTypes)
+	}
 
 	counts := [...]struct {
-		path loc
+		path string
 		f    *Fact[int64]
-	}{{at("facts.data_subjects"), &f.DataSubjects}, {at("facts.clients_affected"), &f.ClientsAffected}, {at("facts.transactions_affected"), &f.TransactionsAffected}}
+	}{{"facts.data_subjects", &f.DataSubjects}, {"facts.clients_affected", &f.ClientsAffected}, {"facts.transactions_affected", &f.TransactionsAffected}}
 	for _, c := range counts {
 		if c.f.Value < 0 {
-			v.add(c.path.f("value"), c.f.Value, RuleCount, "must not be negative", ErrInvalid)
+			v.add(at(c.path).f("value"), c.f.Value, RuleCount, "must not be negative", ErrInvalid)
 		}
 		for i, r := range c.f.History {
 			if r.Value < 0 {
-				v.add(c.path.f("history").i(i).f("value"), r.Value, RuleCount, "must not be negative", ErrInvalid)
+				v.add(at(c.path).f("history").i(i).f("value"), r.Value, RuleCount, "must not be negative", ErrInvalid)
 			}
 		}
 	}
@@ -725,7 +873,16 @@ func (v *validator) facts(f *Facts) {
 			v.add(at("facts.member_states.value"), st, RuleCountryCode, "want two upper-case letters", ErrFormat)
 		}
 	}
-	for _, st := range slices.Sorted(maps.Keys(f.ResidentsByState.Value)) {
+	// The map is walked in key order only when it holds a problem, so
+	// the problems come out in a stable order without sorting valid keys.
+	residentsOK := true
+	for st, n := range f.ResidentsByState.Value {
+		if !validCountry(st) || n < 0 {
+			residentsOK = false
+			break
+		}
+	}
+	for _, st := range residentsProblems(residentsOK, f.ResidentsByState.Value) {
 		n := f.ResidentsByState.Value[st]
 		if !validCountry(st) {
 			v.add(at("facts.residents_by_state.value"), st, RuleCountryCode, "want two upper-case letters", ErrFormat)
@@ -739,13 +896,22 @@ func (v *validator) facts(f *Facts) {
 	}
 }
 
+// residentsProblems returns the States in key order when the map holds a
+// problem, nil when ok.
+func residentsProblems(ok bool, m map[string]int64) []string {
+	if ok {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
+}
+
 // factTimes checks a fact's history runs forward in time and ends no later
 // than the current value.
 func factTimes[T any](v *validator, path loc, f *Fact[T]) {
-	if f.IsZero() {
+	if factZero(f) {
 		return
 	}
-	v.when(path.f("known_at"), f.KnownAt)
+	v.whenF(&path, "known_at", f.KnownAt)
 	v.tooLong(path.f("history"), len(f.History))
 	for i, r := range f.History {
 		v.when(path.f("history").i(i).f("known_at"), r.KnownAt)
@@ -774,17 +940,17 @@ func (v *validator) money(path loc, m Money) {
 }
 
 func (v *validator) impact(path loc, im *Impact) {
-	v.enum(path.f("confidentiality"), string(im.Confidentiality), im.Confidentiality.Valid())
-	v.enum(path.f("integrity"), string(im.Integrity), im.Integrity.Valid())
-	v.enum(path.f("availability"), string(im.Availability), im.Availability.Valid())
-	v.enum(path.f("functional"), string(im.Functional), im.Functional.Valid())
+	v.enumF(&path, "confidentiality", string(im.Confidentiality), im.Confidentiality.Valid())
+	v.enumF(&path, "integrity", string(im.Integrity), im.Integrity.Valid())
+	v.enumF(&path, "availability", string(im.Availability), im.Availability.Valid())
+	v.enumF(&path, "functional", string(im.Functional), im.Functional.Valid())
 	for i, x := range im.Information {
 		v.enum(path.f("information").i(i), string(x), x.Valid())
 	}
 	if dup, ok := firstDuplicate(im.Information); ok {
 		v.add(path.f("information"), string(dup), RuleDuplicateID, "listed twice", ErrDuplicate)
 	}
-	v.enum(path.f("recoverability"), string(im.Recoverability), im.Recoverability.Valid())
+	v.enumF(&path, "recoverability", string(im.Recoverability), im.Recoverability.Valid())
 	v.assets(path.f("assets"), im.Assets)
 	for i, s := range im.Services {
 		v.required(path.f("services").i(i).f("name"), s.Name == "")
@@ -823,17 +989,18 @@ func validSHA256(s string) bool {
 }
 
 func (v *validator) evidence(es []Evidence) {
-	if v.tooLong(at("evidence"), len(es)) {
+	if v.tooMany("evidence", len(es)) {
 		return
 	}
 	dupEs := repeated(len(es), func(i int) string { return es[i].ID })
 	for i, e := range es {
-		v.required(at("evidence").i(i).f("id"), e.ID == "")
-		v.required(at("evidence").i(i).f("description"), strings.TrimSpace(e.Description) == "")
-		v.text(at("evidence").i(i).f("description"), e.Description, MaxLongTextBytes)
-		v.required(at("evidence").i(i).f("collected_by"), e.CollectedBy == "")
-		v.when(at("evidence").i(i).f("collected_at"), e.CollectedAt)
-		v.required(at("evidence").i(i).f("location"), e.Location == "")
+		elem := at("evidence").i(i)
+		v.requiredF(&elem, "id", e.ID == "")
+		v.requiredF(&elem, "description", strings.TrimSpace(e.Description) == "")
+		v.textF(&elem, "description", e.Description, MaxLongTextBytes)
+		v.requiredF(&elem, "collected_by", e.CollectedBy == "")
+		v.whenF(&elem, "collected_at", e.CollectedAt)
+		v.requiredF(&elem, "location", e.Location == "")
 		// The digest is optional: ISO/IEC 27037 separates collection (a
 		// laptop seized) from acquisition (its image hashed), and custody
 		// starts at collection. Verify fails without a digest.
@@ -844,12 +1011,14 @@ func (v *validator) evidence(es []Evidence) {
 			v.add(at("evidence").i(i).f("size"), e.Size, RuleCount, "must not be negative", ErrInvalid)
 		}
 		holder, last := e.CollectedBy, e.CollectedAt
-		v.tooLong(at("evidence").i(i).f("custody"), len(e.Custody))
+		if len(e.Custody) > MaxListItems {
+			v.tooLong(elem.f("custody"), len(e.Custody))
+		}
 		for j, c := range e.Custody {
 			p := at("evidence").i(i).f("custody").i(j)
-			v.when(p.f("at"), c.At)
-			v.required(p.f("from"), c.From == "")
-			v.required(p.f("to"), c.To == "")
+			v.whenF(&p, "at", c.At)
+			v.requiredF(&p, "from", c.From == "")
+			v.requiredF(&p, "to", c.To == "")
 			if c.At.Before(last) {
 				v.add(p.f("at"), c.At.Format(time.RFC3339Nano), RuleCustodyOrder, "transfer before the previous custody event", ErrOrder)
 			}
@@ -870,21 +1039,22 @@ func (v *validator) evidence(es []Evidence) {
 }
 
 func (v *validator) obligations(os []Obligation) {
-	if v.tooLong(at("obligations"), len(os)) {
+	if v.tooMany("obligations", len(os)) {
 		return
 	}
 	dupOs := repeated(len(os), func(i int) string { return os[i].ID })
 	for i, o := range os {
-		v.required(at("obligations").i(i).f("id"), o.ID == "")
-		v.required(at("obligations").i(i).f("regime"), o.Regime == "")
-		v.required(at("obligations").i(i).f("report"), o.Report == "")
-		v.required(at("obligations").i(i).f("authority"), o.Authority == "")
-		v.required(at("obligations").i(i).f("start_event"), o.StartEvent == "")
-		v.required(at("obligations").i(i).f("article"), o.Article == "")
-		v.when(at("obligations").i(i).f("due"), o.Due)
-		v.utc(at("obligations").i(i).f("start_at"), o.StartAt)
-		v.utc(at("obligations").i(i).f("legal_end"), o.LegalEnd)
-		v.utc(at("obligations").i(i).f("submitted_at"), o.SubmittedAt)
+		elem := at("obligations").i(i)
+		v.requiredF(&elem, "id", o.ID == "")
+		v.requiredF(&elem, "regime", o.Regime == "")
+		v.requiredF(&elem, "report", o.Report == "")
+		v.requiredF(&elem, "authority", o.Authority == "")
+		v.requiredF(&elem, "start_event", o.StartEvent == "")
+		v.requiredF(&elem, "article", o.Article == "")
+		v.whenF(&elem, "due", o.Due)
+		v.utcF(&elem, "start_at", o.StartAt)
+		v.utcF(&elem, "legal_end", o.LegalEnd)
+		v.utcF(&elem, "submitted_at", o.SubmittedAt)
 		if !o.StartAt.IsZero() && o.Due.Before(o.StartAt) {
 			v.add(at("obligations").i(i).f("due"), o.Due.Format(time.RFC3339), RuleObligationOrder, "due before the start event", ErrOrder)
 		}
@@ -892,7 +1062,7 @@ func (v *validator) obligations(os []Obligation) {
 			v.add(at("obligations").i(i).f("legal_end"), o.LegalEnd.Format(time.RFC3339), RuleObligationOrder, "legal end before due", ErrOrder)
 		}
 		if o.Waived != "" && o.WaivedBy == "" {
-			v.required(at("obligations").i(i).f("waived_by"), true)
+			v.requiredF(&elem, "waived_by", true)
 		}
 		if slices.Contains(dupOs, i) {
 			v.add(at("obligations").i(i).f("id"), o.ID, RuleDuplicateID, "obligation listed twice", ErrDuplicate)
@@ -901,13 +1071,14 @@ func (v *validator) obligations(os []Obligation) {
 }
 
 func (v *validator) reviews(rs []ReviewRef) {
-	if v.tooLong(at("reviews"), len(rs)) {
+	if v.tooMany("reviews", len(rs)) {
 		return
 	}
 	dupRs := repeated(len(rs), func(i int) string { return rs[i].ID })
 	for i, r := range rs {
-		v.required(at("reviews").i(i).f("id"), r.ID == "")
-		v.when(at("reviews").i(i).f("completed_at"), r.CompletedAt)
+		elem := at("reviews").i(i)
+		v.requiredF(&elem, "id", r.ID == "")
+		v.whenF(&elem, "completed_at", r.CompletedAt)
 		if slices.Contains(dupRs, i) {
 			v.add(at("reviews").i(i).f("id"), r.ID, RuleDuplicateID, "review listed twice", ErrDuplicate)
 		}
@@ -928,17 +1099,18 @@ func (v *validator) merge(self, into uuid.UUID, merged []uuid.UUID) {
 }
 
 func (v *validator) dataProtection(d *DataProtection) {
-	v.text(at("data_protection.retention_category"), d.RetentionCategory, MaxShortTextBytes)
+	v.textF(&top, "data_protection.retention_category", d.RetentionCategory, MaxShortTextBytes)
 	if h := d.LegalHold; h != nil {
-		v.when(at("data_protection.legal_hold.since"), h.Since)
-		v.required(at("data_protection.legal_hold.by"), h.By == "")
-		v.required(at("data_protection.legal_hold.reason"), strings.TrimSpace(h.Reason) == "")
+		v.whenF(&top, "data_protection.legal_hold.since", h.Since)
+		v.requiredF(&top, "data_protection.legal_hold.by", h.By == "")
+		v.requiredF(&top, "data_protection.legal_hold.reason", strings.TrimSpace(h.Reason) == "")
 	}
-	v.tooLong(at("data_protection.erasures"), len(d.Erasures))
+	v.tooMany("data_protection.erasures", len(d.Erasures))
 	for i, e := range d.Erasures {
-		v.when(at("data_protection.erasures").i(i).f("at"), e.At)
-		v.required(at("data_protection.erasures").i(i).f("by"), e.By == "")
-		v.required(at("data_protection.erasures").i(i).f("reason"), strings.TrimSpace(e.Reason) == "")
+		elem := at("data_protection.erasures").i(i)
+		v.whenF(&elem, "at", e.At)
+		v.requiredF(&elem, "by", e.By == "")
+		v.requiredF(&elem, "reason", strings.TrimSpace(e.Reason) == "")
 	}
 }
 
