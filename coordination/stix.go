@@ -25,10 +25,10 @@ import (
 // (§5.1), and every item carries the TLP 2.0 marking definition of its
 // label (§7.2; TLP 2.0 extension of oasis-open/cti-stix-common-objects).
 
-// StixNamespace is the namespace of deterministic cyber-observable
+// STIXNamespace is the namespace of deterministic cyber-observable
 // identifiers, STIX 2.1 §2.9: an SCO's id is a UUIDv5 of this namespace
 // and the canonical JSON (RFC 8785) of its ID contributing properties.
-const StixNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7"
+const STIXNamespace = "00abedb4-aa42-466c-9c01-fed23315a9b7"
 
 // ExportNamespace is the namespace of the identifiers this package gives
 // the SDOs and SROs it writes: "<type>--" + UUIDv5(ExportNamespace,
@@ -43,7 +43,7 @@ const ExportNamespace = "c53a509a-61b2-4bc3-97ad-915ddf99b202"
 
 // stixNamespace and exportNamespace are the parsed namespaces (read-only).
 var (
-	stixNamespace   = uuid.MustParse(StixNamespace)
+	stixNamespace   = uuid.MustParse(STIXNamespace)
 	exportNamespace = uuid.MustParse(ExportNamespace)
 )
 
@@ -358,7 +358,7 @@ func isMAC48(s string) bool {
 }
 
 // observableObject returns the SCO (STIX 2.1 §6) of an observable, with
-// its deterministic id (§2.9): UUIDv5 of StixNamespace and the canonical
+// its deterministic id (§2.9): UUIDv5 of STIXNamespace and the canonical
 // JSON of its ID contributing properties (value; for a file, hashes). The
 // object is written without its closing brace, so that its marking can
 // follow. It checks only what the object needs (a supported type, a

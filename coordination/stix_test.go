@@ -1172,7 +1172,7 @@ func TestEveryObservableTypeExports(t *testing.T) {
 	c.Items = append(c.Items, coordination.Item{ID: "o-mac", Kind: coordination.KindObservation, Label: coordination.TLPAmber, Source: "bank", Author: "bob", Created: stixT0,
 		Observed: &coordination.Observation{FirstObserved: stixT0, LastObserved: stixT0, Count: 1, Objects: objs}})
 	whole := export(t, c, stixDirectory(t), coordination.ExportOptions{})
-	macID := "mac-addr--" + uuid.NewSHA1(uuid.MustParse(coordination.StixNamespace), []byte(`{"value":"00:11:22:aa:bb:cc"}`)).String()
+	macID := "mac-addr--" + uuid.NewSHA1(uuid.MustParse(coordination.STIXNamespace), []byte(`{"value":"00:11:22:aa:bb:cc"}`)).String()
 	assert.Contains(t, byID(decodeBundle(t, whole)), macID)
 	view, err := c.ExportView(stixDirectory(t), "bob", coordination.ExportOptions{})
 	require.NoError(t, err)
@@ -1319,7 +1319,7 @@ func TestExtraReplacingAGeneratedObjectKeepsItsMarking(t *testing.T) {
 	c := stixCase(0)
 	c.Items = []coordination.Item{{ID: "o-red", Kind: coordination.KindObservation, Label: coordination.TLPRed, Source: "bank", Created: stixT0,
 		Observed: &coordination.Observation{Count: 1, Objects: []coordination.Observable{{Type: "domain-name", Value: "evil.example"}}}}}
-	scoID := "domain-name--" + uuid.NewSHA1(uuid.MustParse(coordination.StixNamespace), []byte(`{"value":"evil.example"}`)).String()
+	scoID := "domain-name--" + uuid.NewSHA1(uuid.MustParse(coordination.STIXNamespace), []byte(`{"value":"evil.example"}`)).String()
 	var incidentID string
 	for _, o := range decodeBundle(t, export(t, c, nil, coordination.ExportOptions{})).Objects {
 		if o["type"] == "incident" {
