@@ -29,11 +29,10 @@ func Cases() store.Collection[Case] {
 	}}
 }
 
-// Committer is the part of store.Store the coordination store needs.
-type Committer interface {
-	store.Documents
-	Commit(ctx context.Context, tenant string, w *store.Write) error
-}
+// Committer is the part of store.Store the coordination store needs (an
+// alias of store.DocumentStore, which the lessons and prepare stores take
+// too).
+type Committer = store.DocumentStore
 
 // Store keeps the cases of one tenant in a store's documents. Every Put
 // validates first and writes nothing when the case is invalid; versions
@@ -71,11 +70,7 @@ func (s Store) Put(ctx context.Context, version int64, c *Case) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	w := new(store.Write)
-	if err := Cases().Put(w, string(c.ID), version, c, s.now()); err != nil {
-		return err
-	}
-	return s.St.Commit(ctx, s.Tenant, w)
+	return Cases().Save(ctx, s.St, s.Tenant, string(c.ID), version, c, s.now())
 }
 
 // Update reads case id, applies op to it and stores the result at the
@@ -106,14 +101,7 @@ func (s Store) List(ctx context.Context, match map[string]string) ([]store.Versi
 	if s.St == nil {
 		return nil, fmt.Errorf("%w: the coordination store has no backing store", ErrInvalid)
 	}
-	var out []store.Versioned[Case]
-	for v, err := range Cases().List(ctx, s.St, s.Tenant, match) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return Cases().All(ctx, s.St, s.Tenant, match)
 }
 
 // CasesOf returns the cases in which org's local incident is id. Only

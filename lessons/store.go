@@ -40,11 +40,10 @@ func Actions() store.Collection[ActionItem] {
 	}}
 }
 
-// Committer is the part of store.Store the lessons store needs.
-type Committer interface {
-	store.Documents
-	Commit(ctx context.Context, tenant string, w *store.Write) error
-}
+// Committer is the part of store.Store the lessons store needs (an alias
+// of store.DocumentStore, which the prepare and coordination stores take
+// too).
+type Committer = store.DocumentStore
 
 // Store keeps the reviews and action items of one tenant in a store's
 // documents. Every Put validates first and writes nothing when the value
@@ -76,24 +75,13 @@ func (s Store) PutReview(ctx context.Context, version int64, r *Review) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	w := new(store.Write)
-	if err := Reviews().Put(w, r.ID, version, r, s.now()); err != nil {
-		return err
-	}
-	return s.St.Commit(ctx, s.Tenant, w)
+	return Reviews().Save(ctx, s.St, s.Tenant, r.ID, version, r, s.now())
 }
 
 // ListReviews returns the reviews whose index holds every pair of match
 // ("record", "subject"), in ID order.
 func (s Store) ListReviews(ctx context.Context, match map[string]string) ([]store.Versioned[Review], error) {
-	var out []store.Versioned[Review]
-	for v, err := range Reviews().List(ctx, s.St, s.Tenant, match) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return Reviews().All(ctx, s.St, s.Tenant, match)
 }
 
 // GetAction reads action item id with its stored version;
@@ -108,22 +96,11 @@ func (s Store) PutAction(ctx context.Context, version int64, a *ActionItem) erro
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	w := new(store.Write)
-	if err := Actions().Put(w, a.ID, version, a, s.now()); err != nil {
-		return err
-	}
-	return s.St.Commit(ctx, s.Tenant, w)
+	return Actions().Save(ctx, s.St, s.Tenant, a.ID, version, a, s.now())
 }
 
 // ListActions returns the action items whose index holds every pair of
 // match ("review", "owner", "status"), in ID order.
 func (s Store) ListActions(ctx context.Context, match map[string]string) ([]store.Versioned[ActionItem], error) {
-	var out []store.Versioned[ActionItem]
-	for v, err := range Actions().List(ctx, s.St, s.Tenant, match) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
+	return Actions().All(ctx, s.St, s.Tenant, match)
 }

@@ -17,11 +17,10 @@ func collection() store.Collection[Preparation] {
 	return store.Collection[Preparation]{Name: CollectionName}
 }
 
-// Committer is the part of store.Store the prepare store needs.
-type Committer interface {
-	store.Documents
-	Commit(ctx context.Context, tenant string, w *store.Write) error
-}
+// Committer is the part of store.Store the prepare store needs (an alias
+// of store.DocumentStore, which the lessons and coordination stores take
+// too).
+type Committer = store.DocumentStore
 
 // Store keeps preparations of one tenant in a store's documents.
 type Store struct {
@@ -43,13 +42,9 @@ func (s Store) Put(ctx context.Context, id string, version int64, p *Preparation
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	w := new(store.Write)
 	now := time.Now
 	if s.Clock != nil {
 		now = s.Clock
 	}
-	if err := collection().Put(w, id, version, p, now().UTC()); err != nil {
-		return err
-	}
-	return s.St.Commit(ctx, s.Tenant, w)
+	return collection().Save(ctx, s.St, s.Tenant, id, version, p, now().UTC())
 }

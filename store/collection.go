@@ -77,3 +77,36 @@ func (c Collection[T]) decode(d Document) (Versioned[T], error) {
 	}
 	return out, nil
 }
+
+// DocumentStore is the part of a Store that the packages keeping documents
+// need: reading documents and committing writes. lessons, prepare and
+// coordination take one, so a host's store, or only its documents part,
+// serves them all.
+type DocumentStore interface {
+	Documents
+	Commit(ctx context.Context, tenant string, w *Write) error
+}
+
+// Save stores v as member id in a write of its own: created at version 0,
+// or updated from the version it was read at (ErrConflict when stale,
+// ErrExists for a second create).
+func (c Collection[T]) Save(ctx context.Context, s DocumentStore, tenant, id string, version int64, v *T, now time.Time) error {
+	w := new(Write)
+	if err := c.Put(w, id, version, v, now); err != nil {
+		return err
+	}
+	return s.Commit(ctx, tenant, w)
+}
+
+// All collects what List yields, in the store's order (ID order), stopping
+// at the first error.
+func (c Collection[T]) All(ctx context.Context, s Documents, tenant string, match map[string]string) ([]Versioned[T], error) {
+	var out []Versioned[T]
+	for v, err := range c.List(ctx, s, tenant, match) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
