@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -88,17 +89,98 @@ func Timeline(ctx context.Context, log store.AuditLog, tenant string, recordID u
 		}
 		e := Entry{Seq: a.Seq, At: a.At, Actor: a.Actor, Action: a.Action}
 		if len(a.Data) > 0 {
-			var d map[string]json.RawMessage
-			if json.Unmarshal(a.Data, &d) == nil {
-				e.From, e.To = str(d["from"]), str(d["to"])
-				if e.To == "" && e.From == "" {
-					e.To = str(d["stage"])
-				}
-			}
+			e.From, e.To = stages(a.Data)
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// auditStages is the part of an audit record's Data that Timeline reads.
+type auditStages struct {
+	From  auditString `json:"from"`
+	To    auditString `json:"to"`
+	Stage auditString `json:"stage"`
+}
+
+// auditString is a JSON string value, or "" for any other value (null, a
+// number, an object), as a key looked up in a map of raw values and then
+// decoded as a string would give it. A later repeat of the key replaces
+// it, whatever its value.
+type auditString string
+
+// UnmarshalJSON keeps a string and reads anything else as "". A string
+// without escapes or non-ASCII bytes is its bytes between the quotes.
+func (s *auditString) UnmarshalJSON(b []byte) error {
+	*s = ""
+	if len(b) < 2 || b[0] != '"' {
+		return nil
+	}
+	if plain := b[1 : len(b)-1]; !slices.ContainsFunc(plain, func(c byte) bool { return c == '\\' || c >= utf8.RuneSelf }) {
+		*s = auditString(plain)
+		return nil
+	}
+	var str string
+	if json.Unmarshal(b, &str) == nil {
+		*s = auditString(str)
+	}
+	return nil
+}
+
+// stages returns the stages an audit record's data moves from and to:
+// "from" and "to", or "stage" as To when both are empty; "" for data that
+// is not a JSON object or a value that is not a string. Only the exact
+// keys count (a map lookup, not encoding/json's case-insensitive field
+// match): data with a key that matches one of them only but for case, or
+// that could (escapes, non-ASCII bytes), is read through a map.
+func stages(data []byte) (from, to string) {
+	if foldsToStageKey(data) {
+		return stagesViaMap(data)
+	}
+	var d auditStages
+	if json.Unmarshal(data, &d) != nil {
+		return "", ""
+	}
+	from, to = string(d.From), string(d.To)
+	if to == "" && from == "" {
+		to = string(d.Stage)
+	}
+	return from, to
+}
+
+// foldsToStageKey reports whether data might hold a key that
+// encoding/json would match to "from", "to" or "stage" but for case: a
+// backslash or non-ASCII byte anywhere, or a quoted case variant.
+func foldsToStageKey(data []byte) bool {
+	for i, c := range data {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return true
+		}
+		if c != '"' {
+			continue
+		}
+		rest := data[i+1:]
+		for _, k := range [...]string{"from\"", "to\"", "stage\""} {
+			if len(rest) >= len(k) && strings.EqualFold(string(rest[:len(k)]), k) && string(rest[:len(k)]) != k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stagesViaMap is stages through a map of raw values: exact keys, the
+// last of repeated keys.
+func stagesViaMap(data []byte) (from, to string) {
+	var d map[string]json.RawMessage
+	if json.Unmarshal(data, &d) != nil {
+		return "", ""
+	}
+	from, to = str(d["from"]), str(d["to"])
+	if to == "" && from == "" {
+		to = str(d["stage"])
+	}
+	return from, to
 }
 
 // str decodes a JSON string, or returns "" for anything else.

@@ -41,10 +41,18 @@ type Options struct {
 // its Go type. It returns every problem it finds, nil when v was decoded.
 // Parse does not limit the size of data: callers check that first.
 func Parse(data []byte, v any, o Options) []Problem {
-	// First pass: walk the tokens against the shape of v, to name every
+	// First pass: walk the bytes against the shape of v, to name every
 	// unknown, repeated or mistyped field with its full path (encoding/json
-	// stops at the first, and names no array index).
-	if problems := scan(data, reflect.TypeOf(v), o); len(problems) > 0 {
+	// stops at the first, and names no array index). Input that is not
+	// exactly one JSON object is walked again token by token, for the
+	// problems encoding/json's tokenizer gives it (the syntax error, with
+	// its offset and wording, after the problems before it).
+	t := reflect.TypeOf(v)
+	problems, ok := scanBytes(data, t, &o)
+	if !ok {
+		problems = scanTokens(data, t, o)
+	}
+	if len(problems) > 0 {
 		return problems
 	}
 	// Second pass: decode. The scan has checked what the decoder checks;
@@ -98,21 +106,23 @@ func DecodeProblem(err error, class error) Problem {
 	return Problem{Reason: trimClass(msg, class)}
 }
 
-// A scanner walks the JSON tokens of a document alongside the Go type it
+// A tokenScanner walks the JSON tokens of a document alongside the Go type it
 // will be decoded into, and notes every unknown, repeated or mistyped
 // field with its path. Its recursion follows the Go type, whose depth is
 // fixed; values it skips are skipped iteratively, so deeply nested input
-// cannot exhaust the stack.
-type scanner struct {
+// cannot exhaust the stack. It is the slow path of Parse, for input that
+// is not a well-formed JSON object (scanBytes gives up on it): it reports
+// the syntax error as encoding/json's tokenizer words it.
+type tokenScanner struct {
 	dec      *json.Decoder
 	opts     *Options
 	problems []Problem
 }
 
-// scan checks the shape of a document decoded into t; it returns the
-// problems found, or one problem for input that is not JSON.
-func scan(data []byte, t reflect.Type, o Options) []Problem {
-	s := &scanner{dec: json.NewDecoder(bytes.NewReader(data)), opts: &o}
+// scanTokens checks the shape of a document decoded into t; it returns
+// the problems found, or one problem for input that is not JSON.
+func scanTokens(data []byte, t reflect.Type, o Options) []Problem {
+	s := &tokenScanner{dec: json.NewDecoder(bytes.NewReader(data)), opts: &o}
 	s.dec.UseNumber()
 	tok, err := s.dec.Token()
 	if err != nil {
@@ -140,7 +150,7 @@ func (e *scanError) Error() string { return e.err.Error() }
 func (e *scanError) Unwrap() error { return e.err }
 
 // token reads the next token of the value at path.
-func (s *scanner) token(path string) (json.Token, error) {
+func (s *tokenScanner) token(path string) (json.Token, error) {
 	tok, err := s.dec.Token()
 	if err != nil {
 		return nil, &scanError{path: path, err: err}
@@ -150,7 +160,7 @@ func (s *scanner) token(path string) (json.Token, error) {
 
 // syntax turns a tokenizer error into a problem, naming the value it
 // broke off in.
-func (s *scanner) syntax(err error) Problem {
+func (s *tokenScanner) syntax(err error) Problem {
 	var path string
 	if pe, ok := errors.AsType[*scanError](err); ok {
 		path = pe.path
@@ -165,18 +175,18 @@ func (s *scanner) syntax(err error) Problem {
 	return Problem{Field: path, Reason: "invalid JSON: " + err.Error()}
 }
 
-func (s *scanner) add(path string, value any, reason string) {
+func (s *tokenScanner) add(path string, value any, reason string) {
 	s.problems = append(s.problems, Problem{Field: path, Value: value, Reason: reason})
 }
 
 // isText reports whether t is a text type of the options.
-func (s *scanner) isText(t reflect.Type) bool {
+func (s *tokenScanner) isText(t reflect.Type) bool {
 	return s.opts.Text != nil && s.opts.Text(t)
 }
 
 // value checks the JSON value starting with tok against Go type t. The
 // error is a syntax error, after which scanning stops.
-func (s *scanner) value(tok json.Token, t reflect.Type, path string) error {
+func (s *tokenScanner) value(tok json.Token, t reflect.Type, path string) error {
 	if tok == nil { // null: the decoder leaves the value unset
 		return nil
 	}
@@ -197,15 +207,11 @@ func (s *scanner) value(tok json.Token, t reflect.Type, path string) error {
 	switch t.Kind() {
 	case reflect.Struct:
 		return s.object(tok, path, func(key string) (reflect.Type, string, bool) {
-			f, ok := jsonField(t, key)
-			if !ok {
-				hint := ""
-				if alt, found := foldField(t, key); found {
-					hint = fmt.Sprintf(" (did you mean %q?)", alt)
-				}
-				return nil, "unknown field" + hint, false
+			fields := fieldsOf(t)
+			if i, ok := fields.byName[key]; ok {
+				return fields.types[i], "", true
 			}
-			return f, "", true
+			return nil, fields.unknown(key), false
 		})
 	case reflect.Map:
 		keyType, elem := t.Key(), t.Elem()
@@ -261,7 +267,7 @@ func (s *scanner) value(tok json.Token, t reflect.Type, path string) error {
 
 // object checks a JSON object; field resolves a key to the type of its
 // value, or says why the key is not allowed.
-func (s *scanner) object(tok json.Token, path string, field func(key string) (reflect.Type, string, bool)) error {
+func (s *tokenScanner) object(tok json.Token, path string, field func(key string) (reflect.Type, string, bool)) error {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		s.add(path, describe(tok), "want an object, not "+describe(tok))
 		return s.skip(tok, path)
@@ -302,7 +308,7 @@ func (s *scanner) object(tok json.Token, path string, field func(key string) (re
 }
 
 // skip consumes the rest of the value at path that started with tok.
-func (s *scanner) skip(tok json.Token, path string) error {
+func (s *tokenScanner) skip(tok json.Token, path string) error {
 	if d, ok := tok.(json.Delim); !ok || (d != '{' && d != '[') {
 		return nil
 	}
@@ -341,28 +347,6 @@ func describe(tok json.Token) string {
 		return "an object"
 	}
 	return fmt.Sprint(tok)
-}
-
-// jsonField returns the type of the field of struct t whose JSON name is
-// exactly name.
-func jsonField(t reflect.Type, name string) (reflect.Type, bool) {
-	for f := range t.Fields() {
-		if n, ok := jsonName(f); ok && n == name {
-			return f.Type, true
-		}
-	}
-	return nil, false
-}
-
-// foldField returns the JSON name of the field of t that matches name
-// but for case, which encoding/json would accept and Parse does not.
-func foldField(t reflect.Type, name string) (string, bool) {
-	for f := range t.Fields() {
-		if n, ok := jsonName(f); ok && strings.EqualFold(n, name) {
-			return n, true
-		}
-	}
-	return "", false
 }
 
 // jsonName is the name encoding/json gives a field, and false for fields

@@ -2,7 +2,7 @@
 // they decode into, and reports what is wrong with them as problems that
 // name each bad value by its JSON path.
 //
-// Parse walks the tokens of a document alongside its Go type before
+// Parse walks the bytes of a document alongside its Go type before
 // decoding it, so that every unknown, misspelt, repeated or mistyped
 // field is reported with its full path ("statuses[2].state",
 // `acknowledge_within[""]`), where encoding/json stops at the first and
